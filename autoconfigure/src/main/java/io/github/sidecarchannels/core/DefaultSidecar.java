@@ -1,0 +1,554 @@
+package io.github.sidecarchannels.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.support.MessageBuilder;
+
+/**
+ * The one owner of a sidecar's child process: start, connect, stop, kill, and what happens when the
+ * child goes away. Nothing else touches the {@link Process}.
+ * <p>
+ * Threads per running child: a reader (delivers inbound messages and replies), a writer (drains the
+ * bounded outbound queue) and a stderr pump.
+ */
+final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketReader.Listener, SocketWriter.Listener {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultSidecar.class);
+
+	/** Between SIGTERM and SIGKILL. */
+	private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+
+	/** How long a child that closed its socket may take to exit before it is terminated. */
+	private static final Duration EXIT_AFTER_EOF = Duration.ofSeconds(1);
+
+	/** Bounds the wait for the reader to finish its clean-up after the child is gone. */
+	private static final Duration CLEANUP_WAIT = Duration.ofSeconds(5);
+
+	private final SidecarDefinition definition;
+
+	private final Framing framing;
+
+	private final Payloads payloads;
+
+	private final SidecarMetrics metrics;
+
+	private final Logger childLogger;
+
+	private final Deque<String> stderrTail = StderrPump.newTail();
+
+	private final BlockingQueue<Outgoing> outboundQueue;
+
+	private final PendingRequests pending;
+
+	private final InboundChannel inbound;
+
+	private final OutboundChannel outbound = new OutboundChannel(this);
+
+	private final AtomicReference<SidecarState> state = new AtomicReference<>(SidecarState.STOPPED);
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile String lastFailure;
+
+	private volatile Process process;
+
+	/** The pid of the current or last child, for message headers without a call per message. */
+	private volatile long childPid = -1;
+
+	private volatile SocketPair socket;
+
+	private Thread writerThread;
+
+	private Thread stderrThread;
+
+	private volatile CountDownLatch connectionClosed = new CountDownLatch(0);
+
+	DefaultSidecar(SidecarDefinition definition, Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
+		this.definition = definition;
+		SidecarMetrics metrics = metricsFactory.apply(this.state::get);
+		this.framing = Framing.of(definition);
+		this.payloads = new Payloads(definition.name(), this.framing, definition.maxMessageSize());
+		this.metrics = metrics;
+		this.childLogger = LoggerFactory.getLogger("sidecar." + definition.name());
+		this.outboundQueue = new ArrayBlockingQueue<>(definition.outboundCapacity());
+		this.pending = new PendingRequests(definition.maxInFlight());
+		this.inbound = new InboundChannel(definition.name(), metrics);
+	}
+
+	// ---- lifecycle -------------------------------------------------------------------------------
+
+	@Override
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state.get() == SidecarState.RUNNING) {
+				return;
+			}
+			awaitConnectionClosed();
+			transition(SidecarState.STARTING);
+			try {
+				launch();
+			}
+			catch (RuntimeException | IOException ex) {
+				closeSocket();
+				RuntimeException failure = startFailure(ex);
+				this.lastFailure = failure.getMessage();
+				transition(SidecarState.FAILED);
+				throw failure;
+			}
+			transition(SidecarState.RUNNING);
+		}
+	}
+
+	private void launch() throws IOException {
+		this.socket = SocketPair.open(this.definition);
+		this.process = ChildCommand.build(this.definition, this.socket).start();
+		this.childPid = this.process.pid();
+		this.socket.releaseChildEnd();
+		this.connectionClosed = new CountDownLatch(1);
+		startThreads();
+		this.process.onExit().thenRun(this::childExited);
+		logger.info("Sidecar '{}' started: pid {}, {}", name(), this.process.pid(), this.definition.command());
+	}
+
+	private void startThreads() {
+		String prefix = "sidecar-" + name() + "-";
+		SocketReader reader = new SocketReader(this.socket.channel(), !this.framing.coalesces(),
+				this.definition.maxMessageSize(), this.framing.newDecoder(this.definition.maxMessageSize()), this,
+				this);
+		SocketWriter writer = new SocketWriter(this.outboundQueue, this.socket.channel(), this.framing, this.pending,
+				this.metrics, this);
+		StderrPump stderr = new StderrPump(this.process.getErrorStream(), this.childLogger, this.stderrTail);
+		startDaemon(prefix + "reader", reader);
+		this.writerThread = startDaemon(prefix + "writer", writer);
+		this.stderrThread = startDaemon(prefix + "stderr", stderr);
+	}
+
+	private static Thread startDaemon(String name, Runnable task) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
+	private RuntimeException startFailure(Exception ex) {
+		if (ex instanceof SidecarConfigurationException configuration) {
+			return configuration;
+		}
+		return new SidecarStartException(name(), "cannot start " + this.definition.command() + ": " + ex.getMessage()
+				+ "; check the command and working-directory settings", ex);
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state.compareAndSet(SidecarState.RUNNING, SidecarState.STOPPING)) {
+				logger.info("Sidecar '{}' stopping", name());
+				stopRunningChild();
+			}
+			awaitConnectionClosed();
+			if (this.state.get() != SidecarState.STOPPED) {
+				transition(SidecarState.STOPPED);
+			}
+		}
+	}
+
+	/** Flush, end input, wait for the child to exit, then SIGTERM and SIGKILL; all within one deadline. */
+	private void stopRunningChild() {
+		long deadline = System.nanoTime() + this.definition.stopTimeout().toNanos();
+		try {
+			if (!this.outboundQueue.offer(Outgoing.END_OF_INPUT, remaining(deadline), TimeUnit.NANOSECONDS)) {
+				logger.warn("Sidecar '{}': the child did not read its pending input within stop-timeout", name());
+			}
+			if (!this.process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
+				logger.warn("Sidecar '{}': still running {} after end of input; terminating it", name(),
+						this.definition.stopTimeout());
+				terminateTree();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			terminateTree();
+		}
+	}
+
+	private static long remaining(long deadline) {
+		return Math.max(0, deadline - System.nanoTime());
+	}
+
+	/** SIGTERM the child and every descendant, then SIGKILL whatever is left after the grace period. */
+	private void terminateTree() {
+		Process child = this.process;
+		List<ProcessHandle> tree = Stream.concat(Stream.of(child.toHandle()), child.descendants()).toList();
+		tree.forEach(ProcessHandle::destroy);
+		long deadline = System.nanoTime() + KILL_GRACE.toNanos();
+		for (ProcessHandle handle : tree) {
+			try {
+				handle.onExit().get(remaining(deadline), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
+				// Still alive after the grace period: killed below.
+			}
+		}
+		tree.stream().filter(ProcessHandle::isAlive).forEach((handle) -> {
+			logger.warn("Sidecar '{}': pid {} ignored SIGTERM; sending SIGKILL", name(), handle.pid());
+			handle.destroyForcibly();
+		});
+	}
+
+	private void awaitConnectionClosed() {
+		try {
+			if (!this.connectionClosed.await(CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Sidecar '{}': the connection did not close after the child was gone; closing it", name());
+				closeSocket();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * A descendant that inherited the socket would keep the reader waiting after the child itself has
+	 * exited; shutting our read side lets it finish once queued data is consumed.
+	 */
+	private void childExited() {
+		SocketPair current = this.socket;
+		try {
+			if (current != null) {
+				current.shutdownInput();
+			}
+		}
+		catch (IOException ex) {
+			// Already closed: the reader has ended.
+		}
+	}
+
+	// ---- the connection ends ---------------------------------------------------------------------
+
+	@Override
+	public void connectionEnded(Exception failure) {
+		if (failure instanceof FramingException) {
+			this.metrics.error("protocol");
+			logger.error("Sidecar '{}': protocol violation, closing the connection: {}", name(), failure.getMessage());
+			terminateTree();
+		}
+		Integer exitCode = awaitExitCode();
+		boolean stopping = this.state.get() == SidecarState.STOPPING;
+		SidecarExitedException cause = new SidecarExitedException(name(), exitCode,
+				stopping ? "was stopped" : describeEnd(failure), stderrTail());
+		if (!stopping && this.state.compareAndSet(SidecarState.RUNNING, SidecarState.FAILED)) {
+			this.lastFailure = cause.getMessage();
+			logger.error("Sidecar '{}' failed: {}", name(), cause.getMessage());
+			publishState(SidecarState.FAILED);
+		}
+		closeConnection(cause);
+	}
+
+	private String describeEnd(Exception failure) {
+		if (failure instanceof FramingException) {
+			return "broke the " + this.definition.framingWireName() + " framing: " + failure.getMessage();
+		}
+		if (failure != null) {
+			return "lost its connection: " + failure;
+		}
+		return "exited";
+	}
+
+	/** The exit code, once the child is gone; a child that closed its socket but lives on is terminated. */
+	private Integer awaitExitCode() {
+		Process child = this.process;
+		try {
+			if (!child.waitFor(EXIT_AFTER_EOF.toMillis(), TimeUnit.MILLISECONDS)
+					&& this.state.get() == SidecarState.RUNNING) {
+				logger.warn("Sidecar '{}' closed its socket but did not exit; terminating it", name());
+				terminateTree();
+			}
+			return child.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS) ? child.exitValue() : null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	private void closeConnection(SidecarExitedException cause) {
+		this.writerThread.interrupt();
+		join(this.writerThread);
+		this.pending.failAll(cause);
+		reportUndelivered(drainQueue(), cause);
+		closeSocket();
+		join(this.stderrThread);
+		this.connectionClosed.countDown();
+	}
+
+	private List<Outgoing> drainQueue() {
+		List<Outgoing> left = new java.util.ArrayList<>();
+		this.outboundQueue.drainTo(left);
+		left.remove(Outgoing.END_OF_INPUT);
+		return left;
+	}
+
+	private void closeSocket() {
+		SocketPair current = this.socket;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+	private static void join(Thread thread) {
+		try {
+			thread.join(KILL_GRACE.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	// ---- writer callbacks ------------------------------------------------------------------------
+
+	@Override
+	public void shutdownOutput() throws IOException {
+		this.socket.shutdownOutput();
+	}
+
+	@Override
+	public void endOfInputWritten(List<Outgoing> unwritten) {
+		reportUndelivered(unwritten, new SidecarExitedException(name(), null, "was stopped", List.of()));
+	}
+
+	@Override
+	public void writeFailed(IOException cause, List<Outgoing> unwritten) {
+		logger.debug("Sidecar '{}': write failed", name(), cause);
+		reportUndelivered(unwritten, new SidecarExitedException(name(), null,
+				"closed its connection before the message was written (" + cause.getMessage() + ")", stderrTail()));
+	}
+
+	/** Nothing accepted is lost silently: requests fail, plain messages are counted and logged. */
+	private void reportUndelivered(List<Outgoing> unwritten, SidecarExitedException cause) {
+		int messages = 0;
+		for (Outgoing message : unwritten) {
+			this.metrics.error("undelivered");
+			if (message.request != null) {
+				this.pending.fail(message.request, cause);
+			}
+			else {
+				messages++;
+			}
+		}
+		if (messages > 0) {
+			logger.warn("Sidecar '{}': {} accepted message(s) could not be written: {}", name(), messages,
+					cause.getMessage());
+		}
+	}
+
+	// ---- inbound ---------------------------------------------------------------------------------
+
+	@Override
+	public void frame(Object payload, int size) {
+		this.metrics.received(size);
+		Message<Object> message = MessageBuilder.withPayload(payload)
+			.setHeader(NAME_HEADER, name())
+			.setHeader(PID_HEADER, this.childPid)
+			.build();
+		if (!this.pending.complete(message)) {
+			this.inbound.send(message);
+		}
+	}
+
+	@Override
+	public void problem(String type, String description) {
+		this.metrics.error(type);
+		logger.warn("Sidecar '{}': {}", name(), description);
+	}
+
+	// ---- outbound --------------------------------------------------------------------------------
+
+	Payloads payloads() {
+		return this.payloads;
+	}
+
+	/**
+	 * Queue a message for the writer.
+	 * @param timeoutNanos negative to wait as long as it takes
+	 * @return false if the queue stayed full for the whole timeout
+	 */
+	boolean accept(Outgoing message, long timeoutNanos, Message<?> original) throws InterruptedException {
+		requireRunning(original);
+		if (timeoutNanos < 0) {
+			this.outboundQueue.put(message);
+		}
+		else if (!this.outboundQueue.offer(message, timeoutNanos, TimeUnit.NANOSECONDS)) {
+			return false;
+		}
+		// The writer may have finished while we waited: take the message back rather than strand it.
+		if (this.state.get() != SidecarState.RUNNING && this.outboundQueue.remove(message)) {
+			requireRunning(original);
+		}
+		return true;
+	}
+
+	private void requireRunning(Message<?> original) {
+		SidecarState current = this.state.get();
+		if (current != SidecarState.RUNNING) {
+			String why = (this.lastFailure != null && current == SidecarState.FAILED) ? ": " + this.lastFailure : "";
+			throw this.payloads.reject(original, "cannot send while the sidecar is " + current + why);
+		}
+	}
+
+	@Override
+	public Message<?> request(Object payload, Duration timeout) {
+		try {
+			return requestAsync(payload, timeout).get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MessageDeliveryException("Sidecar '" + name() + "': interrupted while waiting for a reply");
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new MessageDeliveryException("Sidecar '" + name() + "': request failed: " + ex.getCause());
+		}
+	}
+
+	@Override
+	public CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout) {
+		PendingRequest request = new PendingRequest();
+		request.future.whenComplete((reply, failure) -> this.metrics.request(outcome(failure),
+				System.nanoTime() - request.startNanos));
+		long deadline = request.startNanos + timeout.toNanos();
+		try {
+			ByteBuffer bytes = this.payloads.toBytes(payload, null);
+			if (!this.pending.tryAcquire(remaining(deadline))) {
+				request.future.completeExceptionally(new SidecarTimeoutException(name(), timeout,
+						"no request slot freed up (max-in-flight " + this.definition.maxInFlight() + ")"));
+				return request.future;
+			}
+			queue(request, bytes, deadline, timeout);
+		}
+		catch (MessageDeliveryException ex) {
+			request.future.completeExceptionally(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			request.future.completeExceptionally(new MessageDeliveryException(
+					"Sidecar '" + name() + "': interrupted while queueing a request"));
+		}
+		return request.future;
+	}
+
+	private void queue(PendingRequest request, ByteBuffer bytes, long deadline, Duration timeout)
+			throws InterruptedException {
+		boolean queued;
+		try {
+			queued = accept(new Outgoing(bytes, request), remaining(deadline), null);
+		}
+		catch (MessageDeliveryException ex) {
+			this.pending.abandon();
+			throw ex;
+		}
+		if (!queued) {
+			this.pending.abandon();
+			request.future.completeExceptionally(
+					new SidecarTimeoutException(name(), timeout, "the outbound buffer stayed full"));
+			return;
+		}
+		request.timeout(RequestTimeouts.schedule(() -> request.future
+			.completeExceptionally(new SidecarTimeoutException(name(), timeout, "no reply arrived")),
+				remaining(deadline)));
+	}
+
+	private static SidecarMetrics.Outcome outcome(Throwable failure) {
+		if (failure == null) {
+			return SidecarMetrics.Outcome.SUCCESS;
+		}
+		if (failure instanceof SidecarTimeoutException) {
+			return SidecarMetrics.Outcome.TIMEOUT;
+		}
+		return (failure instanceof SidecarExitedException) ? SidecarMetrics.Outcome.EXITED
+				: SidecarMetrics.Outcome.ERROR;
+	}
+
+	// ---- state -----------------------------------------------------------------------------------
+
+	private void transition(SidecarState next) {
+		this.state.set(next);
+		publishState(next);
+	}
+
+	private void publishState(SidecarState next) {
+		logger.debug("Sidecar '{}' is {}", name(), next);
+	}
+
+	@Override
+	public String name() {
+		return this.definition.name();
+	}
+
+	@Override
+	public SidecarDefinition definition() {
+		return this.definition;
+	}
+
+	@Override
+	public long pid() {
+		Process child = this.process;
+		return (child != null && child.isAlive()) ? child.pid() : -1;
+	}
+
+	@Override
+	public SidecarState state() {
+		return this.state.get();
+	}
+
+	@Override
+	public String lastFailure() {
+		return this.lastFailure;
+	}
+
+	@Override
+	public List<String> stderrTail() {
+		return StderrPump.snapshot(this.stderrTail);
+	}
+
+	@Override
+	public MessageChannel outbound() {
+		return this.outbound;
+	}
+
+	@Override
+	public SubscribableChannel inbound() {
+		return this.inbound;
+	}
+
+	@Override
+	public String toString() {
+		return "Sidecar[" + name() + ", " + state() + ", pid " + pid() + "]";
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.github.sidecarchannels.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.SubscribableChannel;
+
+/**
+ * A child process connected to the application over an AF_UNIX socketpair, with channels to talk to it.
+ * <p>
+ * Outbound payloads may be {@code byte[]}, {@link String} (sent as UTF-8) or {@link java.nio.ByteBuffer}
+ * (its remaining bytes); do not change them after sending. Inbound payloads are {@code String} with
+ * {@link FramingType#LINES lines} framing and {@code byte[]} otherwise, with the headers
+ * {@link #NAME_HEADER} and {@link #PID_HEADER}.
+ * <p>
+ * Replies are matched first in, first out: every message from the child completes the oldest request
+ * still waiting, and goes to {@link #inbound()} only when none is waiting.
+ */
+public interface Sidecar {
+
+	/** Header on inbound messages: the sidecar's name. */
+	String NAME_HEADER = "sidecar_name";
+
+	/** Header on inbound messages: the child's process id. */
+	String PID_HEADER = "sidecar_pid";
+
+	/** @return the sidecar's name */
+	String name();
+
+	/** @return the settings it runs with */
+	SidecarDefinition definition();
+
+	/** @return the running child's process id, or -1 when no child is running */
+	long pid();
+
+	/** @return the current lifecycle state */
+	SidecarState state();
+
+	/**
+	 * @return why the sidecar last failed or its child last exited, or {@code null} if it never did
+	 */
+	String lastFailure();
+
+	/** @return the last lines the child wrote to stderr, oldest first (at most 50) */
+	List<String> stderrTail();
+
+	/**
+	 * The channel to the child. {@code send(message)} blocks while the bounded outbound buffer is full;
+	 * {@code send(message, timeout)} returns false if no room frees up in time. A payload that cannot be
+	 * sent gets a {@link org.springframework.messaging.MessageDeliveryException} naming the problem.
+	 * @return the outbound channel (application to child)
+	 */
+	MessageChannel outbound();
+
+	/**
+	 * Messages from the child that are not replies to a request. Subscribers run on the sidecar's reading
+	 * thread.
+	 * @return the inbound channel (child to application)
+	 */
+	SubscribableChannel inbound();
+
+	/**
+	 * Send a payload and wait for its reply.
+	 * @param payload a {@code byte[]}, {@code String} or {@code ByteBuffer}
+	 * @param timeout the most time to wait, for queueing and for the reply together
+	 * @return the reply
+	 * @throws SidecarTimeoutException if no reply came in time
+	 * @throws SidecarExitedException if the child exited first
+	 * @throws org.springframework.messaging.MessageDeliveryException if the payload cannot be sent
+	 */
+	Message<?> request(Object payload, Duration timeout);
+
+	/**
+	 * Send a payload and return at once with the future reply. The call blocks only while
+	 * {@code max-in-flight} requests are outstanding or the outbound buffer is full (at most
+	 * {@code timeout}).
+	 * @param payload a {@code byte[]}, {@code String} or {@code ByteBuffer}
+	 * @param timeout the most time until the reply, after which the future fails with
+	 * {@link SidecarTimeoutException}
+	 * @return the reply, or a failure: {@link SidecarTimeoutException}, {@link SidecarExitedException} or
+	 * {@link org.springframework.messaging.MessageDeliveryException}
+	 */
+	CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout);
+
+	/**
+	 * Start the child, if it is not running. Blocks until it runs.
+	 * @throws SidecarConfigurationException if the settings cannot work on this machine
+	 * @throws SidecarStartException if the child cannot be launched
+	 */
+	void start();
+
+	/**
+	 * Stop the child: flush what was accepted, signal end of input, wait {@code stop-timeout} for it to
+	 * exit, then SIGTERM, then SIGKILL two seconds later, for the child and all its descendants.
+	 */
+	void stop();
+
+}

@@ -1,0 +1,365 @@
+package io.github.sidecarchannels.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything needed to run one sidecar: the command, its environment and the channel settings.
+ * Immutable; create one with {@link #builder(String)}.
+ */
+public final class SidecarDefinition {
+
+	/** Default {@link #maxMessageSize()}: 1 MiB. */
+	public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+
+	/** Default {@link #stopTimeout()}. */
+	public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Default {@link #maxInFlight()}. */
+	public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+
+	/** Default {@link #outboundCapacity()}. */
+	public static final int DEFAULT_OUTBOUND_CAPACITY = 1024;
+
+	private final String name;
+
+	private final List<String> command;
+
+	private final Path workingDirectory;
+
+	private final Map<String, String> environment;
+
+	private final boolean inheritEnvironment;
+
+	private final Transport transport;
+
+	private final FramingType framing;
+
+	private final SocketMode socketMode;
+
+	private final int maxMessageSize;
+
+	private final Duration stopTimeout;
+
+	private final int maxInFlight;
+
+	private final int outboundCapacity;
+
+	private SidecarDefinition(Builder builder) {
+		this.name = builder.name;
+		this.command = List.copyOf(builder.command);
+		this.workingDirectory = builder.workingDirectory;
+		this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(builder.environment));
+		this.inheritEnvironment = builder.inheritEnvironment;
+		this.transport = builder.transport;
+		this.framing = builder.framing;
+		this.socketMode = builder.socketMode;
+		this.maxMessageSize = builder.maxMessageSize;
+		this.stopTimeout = builder.stopTimeout;
+		this.maxInFlight = builder.maxInFlight;
+		this.outboundCapacity = builder.outboundCapacity;
+	}
+
+	/**
+	 * Start building a definition.
+	 * @param name the sidecar's name, used in bean names, logs, meters and errors
+	 * @return a builder with every setting at its default
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/**
+	 * A builder holding this definition's settings, to derive a changed copy.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this.name).command(this.command)
+			.workingDirectory(this.workingDirectory)
+			.environment(this.environment)
+			.inheritEnvironment(this.inheritEnvironment)
+			.transport(this.transport)
+			.framing(this.framing)
+			.socketMode(this.socketMode)
+			.maxMessageSize(this.maxMessageSize)
+			.stopTimeout(this.stopTimeout)
+			.maxInFlight(this.maxInFlight)
+			.outboundCapacity(this.outboundCapacity);
+	}
+
+	/** @return the sidecar's name */
+	public String name() {
+		return this.name;
+	}
+
+	/** @return the program and its arguments, run without a shell */
+	public List<String> command() {
+		return this.command;
+	}
+
+	/** @return the child's working directory, or {@code null} for the application's */
+	public Path workingDirectory() {
+		return this.workingDirectory;
+	}
+
+	/** @return variables added to the child's environment */
+	public Map<String, String> environment() {
+		return this.environment;
+	}
+
+	/** @return whether the child inherits the application's environment */
+	public boolean inheritEnvironment() {
+		return this.inheritEnvironment;
+	}
+
+	/** @return the socket type */
+	public Transport transport() {
+		return this.transport;
+	}
+
+	/** @return the framing used on a stream transport */
+	public FramingType framing() {
+		return this.framing;
+	}
+
+	/** @return where the child finds the socket */
+	public SocketMode socketMode() {
+		return this.socketMode;
+	}
+
+	/** @return the largest payload, in bytes, accepted in either direction */
+	public int maxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	/** @return how long a stop waits for the child to exit after end of input, before SIGTERM */
+	public Duration stopTimeout() {
+		return this.stopTimeout;
+	}
+
+	/** @return the most requests awaiting a reply at once */
+	public int maxInFlight() {
+		return this.maxInFlight;
+	}
+
+	/** @return the most messages accepted but not yet written to the socket */
+	public int outboundCapacity() {
+		return this.outboundCapacity;
+	}
+
+	/** @return the framing's wire name, as the child sees it in {@code SIDECAR_FRAMING} */
+	String framingWireName() {
+		if (this.transport == Transport.SEQPACKET) {
+			return "seqpacket";
+		}
+		return (this.framing == FramingType.LINES) ? "lines" : "length-prefixed";
+	}
+
+	@Override
+	public String toString() {
+		return "SidecarDefinition[" + this.name + " " + this.command + ", " + this.transport + "/" + framingWireName()
+				+ "]";
+	}
+
+	/**
+	 * Builds a {@link SidecarDefinition}, validating every setting in {@link #build()}.
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private List<String> command = List.of();
+
+		private Path workingDirectory;
+
+		private final Map<String, String> environment = new LinkedHashMap<>();
+
+		private boolean inheritEnvironment = true;
+
+		private Transport transport = Transport.STREAM;
+
+		private FramingType framing = FramingType.LINES;
+
+		private SocketMode socketMode = SocketMode.STDIO;
+
+		private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+		private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+
+		private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+
+		private int outboundCapacity = DEFAULT_OUTBOUND_CAPACITY;
+
+		private Builder(String name) {
+			this.name = name;
+		}
+
+		/**
+		 * @param command the program and its arguments, run without a shell
+		 * @return this builder
+		 */
+		public Builder command(List<String> command) {
+			this.command = (command != null) ? new ArrayList<>(command) : List.of();
+			return this;
+		}
+
+		/**
+		 * @param command the program and its arguments, run without a shell
+		 * @return this builder
+		 */
+		public Builder command(String... command) {
+			return command(List.of(command));
+		}
+
+		/**
+		 * @return the command set so far, for customizers that wrap or extend it
+		 */
+		public List<String> command() {
+			return Collections.unmodifiableList(this.command);
+		}
+
+		/**
+		 * @param workingDirectory the child's working directory, {@code null} for the application's
+		 * @return this builder
+		 */
+		public Builder workingDirectory(Path workingDirectory) {
+			this.workingDirectory = workingDirectory;
+			return this;
+		}
+
+		/**
+		 * @param environment variables to add to the child's environment (replacing those set before)
+		 * @return this builder
+		 */
+		public Builder environment(Map<String, String> environment) {
+			this.environment.clear();
+			if (environment != null) {
+				this.environment.putAll(environment);
+			}
+			return this;
+		}
+
+		/**
+		 * @param key variable name
+		 * @param value variable value
+		 * @return this builder
+		 */
+		public Builder environmentVariable(String key, String value) {
+			this.environment.put(key, value);
+			return this;
+		}
+
+		/**
+		 * @param inheritEnvironment whether the child inherits the application's environment
+		 * @return this builder
+		 */
+		public Builder inheritEnvironment(boolean inheritEnvironment) {
+			this.inheritEnvironment = inheritEnvironment;
+			return this;
+		}
+
+		/**
+		 * @param transport the socket type
+		 * @return this builder
+		 */
+		public Builder transport(Transport transport) {
+			this.transport = transport;
+			return this;
+		}
+
+		/**
+		 * @param framing the framing used on a stream transport
+		 * @return this builder
+		 */
+		public Builder framing(FramingType framing) {
+			this.framing = framing;
+			return this;
+		}
+
+		/**
+		 * @param socketMode where the child finds the socket
+		 * @return this builder
+		 */
+		public Builder socketMode(SocketMode socketMode) {
+			this.socketMode = socketMode;
+			return this;
+		}
+
+		/**
+		 * @param maxMessageSize the largest payload in bytes, in either direction
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(int maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
+		 * @param stopTimeout how long a stop waits after end of input before SIGTERM
+		 * @return this builder
+		 */
+		public Builder stopTimeout(Duration stopTimeout) {
+			this.stopTimeout = stopTimeout;
+			return this;
+		}
+
+		/**
+		 * @param maxInFlight the most requests awaiting a reply at once
+		 * @return this builder
+		 */
+		public Builder maxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
+			return this;
+		}
+
+		/**
+		 * @param outboundCapacity the most messages accepted but not yet written
+		 * @return this builder
+		 */
+		public Builder outboundCapacity(int outboundCapacity) {
+			this.outboundCapacity = outboundCapacity;
+			return this;
+		}
+
+		/**
+		 * Validate the settings and build the definition.
+		 * @return the definition
+		 * @throws SidecarConfigurationException naming the setting to fix
+		 */
+		public SidecarDefinition build() {
+			if (this.name == null || this.name.isBlank()) {
+				throw new SidecarConfigurationException(String.valueOf(this.name), "name", "a sidecar needs a non-empty name");
+			}
+			require(!this.command.isEmpty() && this.command.stream().allMatch(Objects::nonNull)
+					&& !this.command.get(0).isBlank(), "command",
+					"the command is empty; set it to the program and its arguments, e.g. [python3, worker.py]");
+			require(this.transport != null, "transport", "the transport must be stream or seqpacket");
+			require(this.framing != null, "framing", "the framing must be lines or length-prefixed");
+			require(this.socketMode != null, "socket", "the socket mode must be stdio or fd3");
+			require(this.maxMessageSize > 0, "max-message-size",
+					"the maximum message size must be positive, got " + this.maxMessageSize + " bytes");
+			require(this.stopTimeout != null && !this.stopTimeout.isNegative(), "stop-timeout",
+					"the stop timeout must be zero or positive, got " + this.stopTimeout);
+			require(this.maxInFlight > 0, "max-in-flight", "max-in-flight must be positive, got " + this.maxInFlight);
+			require(this.outboundCapacity > 0, "outbound-capacity",
+					"outbound-capacity must be positive, got " + this.outboundCapacity);
+			this.environment.forEach((key, value) -> require(key != null && value != null && !key.contains("="),
+					"environment", "environment variable '" + key + "' needs a name without '=' and a value"));
+			return new SidecarDefinition(this);
+		}
+
+		private void require(boolean condition, String setting, String problem) {
+			if (!condition) {
+				throw new SidecarConfigurationException(this.name, setting, problem);
+			}
+		}
+
+	}
+
+}

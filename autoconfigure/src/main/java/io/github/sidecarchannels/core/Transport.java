@@ -1,0 +1,20 @@
+package io.github.sidecarchannels.core;
+
+/**
+ * The kind of AF_UNIX socketpair between the application and a sidecar.
+ */
+public enum Transport {
+
+	/**
+	 * A {@code SOCK_STREAM} pair: a byte stream, so messages need a {@link FramingType framing}.
+	 * Works with any program that reads stdin and writes stdout.
+	 */
+	STREAM,
+
+	/**
+	 * A {@code SOCK_SEQPACKET} pair: the kernel keeps message boundaries, one record is one message.
+	 * The child must read whole records with a buffer of at least the maximum message size (Linux only).
+	 */
+	SEQPACKET
+
+}
