@@ -6,9 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A fixed set of sidecars, by name.
+ * A fixed set of sidecars, by name. Closing it stops every sidecar still running (a safety net: the
+ * application's lifecycle normally stops them first).
  */
-public final class DefaultSidecarRegistry implements SidecarRegistry {
+public final class DefaultSidecarRegistry implements SidecarRegistry, AutoCloseable {
 
 	private final Map<String, Sidecar> sidecars = new LinkedHashMap<>();
 
@@ -36,6 +37,14 @@ public final class DefaultSidecarRegistry implements SidecarRegistry {
 	@Override
 	public Collection<Sidecar> all() {
 		return Collections.unmodifiableCollection(this.sidecars.values());
+	}
+
+	/**
+	 * Stop every sidecar; those already stopped return at once.
+	 */
+	@Override
+	public void close() {
+		this.sidecars.values().forEach(Sidecar::stop);
 	}
 
 }

@@ -1,0 +1,88 @@
+package io.github.sidecarchannels.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.github.sidecarchannels.core.SidecarConfigurationException;
+import io.github.sidecarchannels.core.SidecarDefinition;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Turns {@link SidecarProperties} into validated {@link SidecarDefinition}s: a sidecar's own setting,
+ * else the default, else the built-in value; then the customizers.
+ */
+final class SidecarDefinitions {
+
+	private SidecarDefinitions() {
+	}
+
+	static List<SidecarDefinition> from(SidecarProperties properties, List<SidecarCustomizer> customizers) {
+		List<SidecarDefinition> definitions = new ArrayList<>();
+		properties.getProcesses().forEach((name, process) -> {
+			SidecarDefinition.Builder builder = builder(name, process, properties.getDefaults());
+			customizers.forEach((customizer) -> customizer.customize(name, builder));
+			definitions.add(builder.build());
+		});
+		return definitions;
+	}
+
+	static boolean autoStartup(SidecarProperties properties, String name) {
+		SidecarProperties.Process process = properties.getProcesses().get(name);
+		Boolean value = (process != null) ? pick(process, properties.getDefaults(), SidecarProperties.Process::getAutoStartup)
+				: null;
+		return value == null || value;
+	}
+
+	private static SidecarDefinition.Builder builder(String name, SidecarProperties.Process own,
+			SidecarProperties.Process defaults) {
+		SidecarDefinition.Builder builder = SidecarDefinition.builder(name);
+		Settings settings = new Settings(own, defaults);
+		settings.apply(SidecarProperties.Process::getCommand, builder::command);
+		settings.apply(SidecarProperties.Process::getWorkingDirectory, builder::workingDirectory);
+		settings.apply(SidecarProperties.Process::getInheritEnvironment, builder::inheritEnvironment);
+		settings.apply(SidecarProperties.Process::getTransport, builder::transport);
+		settings.apply(SidecarProperties.Process::getFraming, builder::framing);
+		settings.apply(SidecarProperties.Process::getSocket, builder::socketMode);
+		settings.apply(SidecarProperties.Process::getStopTimeout, builder::stopTimeout);
+		settings.apply(SidecarProperties.Process::getMaxInFlight, builder::maxInFlight);
+		settings.apply(SidecarProperties.Process::getOutboundCapacity, builder::outboundCapacity);
+		settings.apply(SidecarProperties.Process::getMaxMessageSize, (size) -> builder.maxMessageSize(bytes(name, size)));
+		Map<String, String> environment = new LinkedHashMap<>(defaults.getEnvironment());
+		environment.putAll(own.getEnvironment());
+		builder.environment(environment);
+		return builder;
+	}
+
+	private static int bytes(String name, DataSize size) {
+		long bytes = size.toBytes();
+		if (bytes <= 0 || bytes > Integer.MAX_VALUE - 1024) {
+			throw new SidecarConfigurationException(name, "max-message-size",
+					"must be between 1B and 2047MB, got " + size);
+		}
+		return (int) bytes;
+	}
+
+	private static <T> T pick(SidecarProperties.Process own, SidecarProperties.Process defaults,
+			Function<SidecarProperties.Process, T> getter) {
+		T value = getter.apply(own);
+		return (value != null) ? value : getter.apply(defaults);
+	}
+
+	/** A sidecar's settings over the defaults; unset in both leaves the builder's built-in value. */
+	private record Settings(SidecarProperties.Process own, SidecarProperties.Process defaults) {
+
+		<T> void apply(Function<SidecarProperties.Process, T> getter, Consumer<T> setter) {
+			T value = pick(this.own, this.defaults, getter);
+			if (value != null) {
+				setter.accept(value);
+			}
+		}
+
+	}
+
+}

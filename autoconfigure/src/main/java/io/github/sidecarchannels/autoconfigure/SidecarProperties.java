@@ -1,0 +1,216 @@
+package io.github.sidecarchannels.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.sidecarchannels.core.FramingType;
+import io.github.sidecarchannels.core.SocketMode;
+import io.github.sidecarchannels.core.Transport;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the sidecars: {@code sidecar.processes.<name>.*} declares one, and
+ * {@code sidecar.defaults.*} holds settings every sidecar gets unless it sets them itself.
+ */
+@ConfigurationProperties("sidecar")
+public class SidecarProperties {
+
+	/**
+	 * Settings applied to every sidecar that does not set them itself. Environment maps are merged, the
+	 * sidecar's own entries winning.
+	 */
+	private final Process defaults = new Process();
+
+	/**
+	 * The sidecars to run, by name. The name is used in bean names (sidecar.NAME, sidecar.NAME.outbound,
+	 * sidecar.NAME.inbound), logs and meter tags.
+	 */
+	private final Map<String, Process> processes = new LinkedHashMap<>();
+
+	public Process getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Process> getProcesses() {
+		return this.processes;
+	}
+
+	/**
+	 * Settings of one sidecar. Unset values fall back to {@code sidecar.defaults}, then to the built-in
+	 * default given with each property.
+	 */
+	public static class Process {
+
+		/**
+		 * Program and arguments to run, as a list, without a shell. Required. The program is looked up on
+		 * the PATH unless it contains a '/'.
+		 */
+		private List<String> command;
+
+		/**
+		 * Working directory of the child. Defaults to the application's.
+		 */
+		private Path workingDirectory;
+
+		/**
+		 * Variables added to the child's environment. The child also always gets SIDECAR_NAME,
+		 * SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE and SIDECAR_FD.
+		 */
+		private Map<String, String> environment = new LinkedHashMap<>();
+
+		/**
+		 * Whether the child inherits the application's environment variables. Default: true. When false,
+		 * the child sees only the configured environment plus the SIDECAR_* variables.
+		 */
+		private Boolean inheritEnvironment;
+
+		/**
+		 * Socket type: 'stream' (any stdio program) or 'seqpacket' (one kernel record per message;
+		 * the child must read whole records). Default: stream.
+		 */
+		private Transport transport;
+
+		/**
+		 * Message framing on a stream transport: 'lines' (UTF-8, newline-terminated, String payloads) or
+		 * 'length-prefixed' (4-byte big-endian length, byte[] payloads). Ignored for seqpacket. Default:
+		 * lines.
+		 */
+		private FramingType framing;
+
+		/**
+		 * Where the child finds the socket: 'stdio' (its stdin and stdout) or 'fd3' (file descriptor 3;
+		 * stdin is /dev/null and stdout goes to the log). Default: stdio.
+		 */
+		private SocketMode socket;
+
+		/**
+		 * Largest message payload accepted in either direction, checked before anything is allocated.
+		 * Default: 1MB.
+		 */
+		private DataSize maxMessageSize;
+
+		/**
+		 * How long a stop waits for the child to exit after end of input before sending SIGTERM (SIGKILL
+		 * follows 2s later). Default: 5s.
+		 */
+		private Duration stopTimeout;
+
+		/**
+		 * Most requests awaiting a reply at once; further requests wait for a slot. Default: 1024.
+		 */
+		private Integer maxInFlight;
+
+		/**
+		 * Most messages accepted but not yet written to the socket; further sends block. Default: 1024.
+		 */
+		private Integer outboundCapacity;
+
+		/**
+		 * Whether the sidecar starts with the application context. Default: true.
+		 */
+		private Boolean autoStartup;
+
+		public List<String> getCommand() {
+			return this.command;
+		}
+
+		public void setCommand(List<String> command) {
+			this.command = command;
+		}
+
+		public Path getWorkingDirectory() {
+			return this.workingDirectory;
+		}
+
+		public void setWorkingDirectory(Path workingDirectory) {
+			this.workingDirectory = workingDirectory;
+		}
+
+		public Map<String, String> getEnvironment() {
+			return this.environment;
+		}
+
+		public void setEnvironment(Map<String, String> environment) {
+			this.environment = environment;
+		}
+
+		public Boolean getInheritEnvironment() {
+			return this.inheritEnvironment;
+		}
+
+		public void setInheritEnvironment(Boolean inheritEnvironment) {
+			this.inheritEnvironment = inheritEnvironment;
+		}
+
+		public Transport getTransport() {
+			return this.transport;
+		}
+
+		public void setTransport(Transport transport) {
+			this.transport = transport;
+		}
+
+		public FramingType getFraming() {
+			return this.framing;
+		}
+
+		public void setFraming(FramingType framing) {
+			this.framing = framing;
+		}
+
+		public SocketMode getSocket() {
+			return this.socket;
+		}
+
+		public void setSocket(SocketMode socket) {
+			this.socket = socket;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public Duration getStopTimeout() {
+			return this.stopTimeout;
+		}
+
+		public void setStopTimeout(Duration stopTimeout) {
+			this.stopTimeout = stopTimeout;
+		}
+
+		public Integer getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(Integer maxInFlight) {
+			this.maxInFlight = maxInFlight;
+		}
+
+		public Integer getOutboundCapacity() {
+			return this.outboundCapacity;
+		}
+
+		public void setOutboundCapacity(Integer outboundCapacity) {
+			this.outboundCapacity = outboundCapacity;
+		}
+
+		public Boolean getAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(Boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+	}
+
+}
