@@ -115,7 +115,6 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 				transition(SidecarState.FAILED);
 				throw failure;
 			}
-			transition(SidecarState.RUNNING);
 		}
 	}
 
@@ -125,6 +124,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		this.childPid = this.process.pid();
 		this.socket.releaseChildEnd();
 		this.connectionClosed = new CountDownLatch(1);
+		// RUNNING before the reader exists, so a child that dies at once is seen to fail.
+		transition(SidecarState.RUNNING);
 		startThreads();
 		this.process.onExit().thenRun(this::childExited);
 		logger.info("Sidecar '{}' started: pid {}, {}", name(), this.process.pid(), this.definition.command());
@@ -262,7 +263,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 				stopping ? "was stopped" : describeEnd(failure), stderrTail());
 		if (!stopping && this.state.compareAndSet(SidecarState.RUNNING, SidecarState.FAILED)) {
 			this.lastFailure = cause.getMessage();
-			logger.error("Sidecar '{}' failed: {}", name(), cause.getMessage());
+			logger.error("{}", cause.getMessage());
 			publishState(SidecarState.FAILED);
 		}
 		closeConnection(cause);

@@ -70,6 +70,7 @@ final class MicrometerSidecarMetrics implements SidecarMetrics {
 		Gauge.builder("sidecar.up", state, (supplier) -> (supplier.get() == SidecarState.RUNNING) ? 1 : 0)
 			.description("1 while the sidecar's child is running, else 0")
 			.tags(this.tags)
+			.strongReference(true)
 			.register(registry);
 	}
 

@@ -91,9 +91,14 @@ final class SocketPair implements Closeable {
 	}
 
 	private static void sizeForRecords(AFUNIXDatagramChannel channel, int maxMessageSize) throws IOException {
-		int wanted = maxMessageSize + SEQPACKET_HEADROOM;
+		int wanted = (int) Math.min(Integer.MAX_VALUE, (long) maxMessageSize + SEQPACKET_HEADROOM);
 		if (channel.socket().getSendBufferSize() < wanted) {
 			channel.socket().setSendBufferSize(wanted);
+		}
+		// Linux caps the size silently; refuse before allocating a test record that cannot fit.
+		int granted = channel.socket().getSendBufferSize();
+		if (granted < maxMessageSize) {
+			throw new IOException("the kernel granted a send buffer of " + granted + " bytes");
 		}
 	}
 
