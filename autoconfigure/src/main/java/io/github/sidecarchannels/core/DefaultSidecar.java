@@ -258,6 +258,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 			terminateTree();
 		}
 		Integer exitCode = awaitExitCode();
+		// The child's last words are usually still in the stderr pipe: read them into the tail first.
+		join(this.stderrThread, EXIT_AFTER_EOF);
 		boolean stopping = this.state.get() == SidecarState.STOPPING;
 		SidecarExitedException cause = new SidecarExitedException(name(), exitCode,
 				stopping ? "was stopped" : describeEnd(failure), stderrTail());
@@ -298,11 +300,11 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	private void closeConnection(SidecarExitedException cause) {
 		this.writerThread.interrupt();
-		join(this.writerThread);
+		join(this.writerThread, KILL_GRACE);
 		this.pending.failAll(cause);
 		reportUndelivered(drainQueue(), cause);
 		closeSocket();
-		join(this.stderrThread);
+		join(this.stderrThread, KILL_GRACE);
 		this.connectionClosed.countDown();
 	}
 
@@ -320,9 +322,9 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		}
 	}
 
-	private static void join(Thread thread) {
+	private static void join(Thread thread, Duration limit) {
 		try {
-			thread.join(KILL_GRACE.toMillis());
+			thread.join(limit.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -439,28 +441,25 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	@Override
 	public CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout) {
-		PendingRequest request = new PendingRequest();
-		request.future.whenComplete((reply, failure) -> this.metrics.request(outcome(failure),
-				System.nanoTime() - request.startNanos));
-		long deadline = request.startNanos + timeout.toNanos();
+		PendingRequest request = new PendingRequest(this.metrics);
+		long deadline = request.startNanos() + timeout.toNanos();
 		try {
 			ByteBuffer bytes = this.payloads.toBytes(payload, null);
 			if (!this.pending.tryAcquire(remaining(deadline))) {
-				request.future.completeExceptionally(new SidecarTimeoutException(name(), timeout,
+				request.fail(new SidecarTimeoutException(name(), timeout,
 						"no request slot freed up (max-in-flight " + this.definition.maxInFlight() + ")"));
-				return request.future;
+				return request.future();
 			}
 			queue(request, bytes, deadline, timeout);
 		}
 		catch (MessageDeliveryException ex) {
-			request.future.completeExceptionally(ex);
+			request.fail(ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			request.future.completeExceptionally(new MessageDeliveryException(
-					"Sidecar '" + name() + "': interrupted while queueing a request"));
+			request.fail(new MessageDeliveryException("Sidecar '" + name() + "': interrupted while queueing a request"));
 		}
-		return request.future;
+		return request.future();
 	}
 
 	private void queue(PendingRequest request, ByteBuffer bytes, long deadline, Duration timeout)
@@ -475,24 +474,12 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		}
 		if (!queued) {
 			this.pending.abandon();
-			request.future.completeExceptionally(
-					new SidecarTimeoutException(name(), timeout, "the outbound buffer stayed full"));
+			request.fail(new SidecarTimeoutException(name(), timeout, "the outbound buffer stayed full"));
 			return;
 		}
-		request.timeout(RequestTimeouts.schedule(() -> request.future
-			.completeExceptionally(new SidecarTimeoutException(name(), timeout, "no reply arrived")),
+		request.timeout(RequestTimeouts.schedule(
+				() -> request.fail(new SidecarTimeoutException(name(), timeout, "no reply arrived")),
 				remaining(deadline)));
-	}
-
-	private static SidecarMetrics.Outcome outcome(Throwable failure) {
-		if (failure == null) {
-			return SidecarMetrics.Outcome.SUCCESS;
-		}
-		if (failure instanceof SidecarTimeoutException) {
-			return SidecarMetrics.Outcome.TIMEOUT;
-		}
-		return (failure instanceof SidecarExitedException) ? SidecarMetrics.Outcome.EXITED
-				: SidecarMetrics.Outcome.ERROR;
 	}
 
 	// ---- state -----------------------------------------------------------------------------------

@@ -12,17 +12,56 @@ import org.springframework.messaging.Message;
  */
 final class PendingRequest {
 
-	final CompletableFuture<Message<?>> future = new CompletableFuture<>();
+	private final CompletableFuture<Message<?>> future = new CompletableFuture<>();
 
-	final long startNanos = System.nanoTime();
+	private final long startNanos = System.nanoTime();
+
+	private final SidecarMetrics metrics;
+
+	private final AtomicBoolean settled = new AtomicBoolean();
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
 	private volatile ScheduledFuture<?> timeout;
 
+	PendingRequest(SidecarMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	CompletableFuture<Message<?>> future() {
+		return this.future;
+	}
+
+	long startNanos() {
+		return this.startNanos;
+	}
+
+	/** Meters are updated before the future completes, so whoever waits on it sees them counted. */
+	void succeed(Message<?> reply) {
+		if (this.settled.compareAndSet(false, true)) {
+			this.metrics.request(SidecarMetrics.Outcome.SUCCESS, System.nanoTime() - this.startNanos);
+			this.future.complete(reply);
+		}
+	}
+
+	void fail(RuntimeException failure) {
+		if (this.settled.compareAndSet(false, true)) {
+			this.metrics.request(outcome(failure), System.nanoTime() - this.startNanos);
+			this.future.completeExceptionally(failure);
+		}
+	}
+
+	private static SidecarMetrics.Outcome outcome(RuntimeException failure) {
+		if (failure instanceof SidecarTimeoutException) {
+			return SidecarMetrics.Outcome.TIMEOUT;
+		}
+		return (failure instanceof SidecarExitedException) ? SidecarMetrics.Outcome.EXITED
+				: SidecarMetrics.Outcome.ERROR;
+	}
+
 	void timeout(ScheduledFuture<?> timeout) {
 		this.timeout = timeout;
-		if (this.future.isDone()) {
+		if (this.settled.get()) {
 			timeout.cancel(false);
 		}
 	}

@@ -41,14 +41,14 @@ final class PendingRequests {
 			return false;
 		}
 		release(oldest);
-		oldest.future.complete(reply);
+		oldest.succeed(reply);
 		return true;
 	}
 
 	/** Fail a request that will never be written, or every one awaiting a reply. */
 	void fail(PendingRequest request, RuntimeException cause) {
 		release(request);
-		request.future.completeExceptionally(cause);
+		request.fail(cause);
 	}
 
 	void failAll(RuntimeException cause) {

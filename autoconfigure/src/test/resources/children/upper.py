@@ -1,0 +1,6 @@
+# Upper-cases every line until end of input.
+import sys
+
+for line in sys.stdin:
+    sys.stdout.write(line.upper())
+    sys.stdout.flush()
