@@ -11,11 +11,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -25,14 +27,20 @@ import org.springframework.messaging.MessageChannel;
  * Auto-configuration for Sidecar Channels. Registers:
  * <ul>
  * <li>a {@link SidecarRegistry} holding one {@link Sidecar} per {@code sidecar.processes.<name>}
- * entry, built from {@link SidecarProperties} and adjusted by {@link SidecarCustomizer} beans in order;</li>
- * <li>for each sidecar NAME, the beans {@code sidecar.NAME}, {@code sidecar.NAME.outbound} and
- * {@code sidecar.NAME.inbound};</li>
- * <li>a {@link SidecarLifecycle} that starts them with the context and stops them with it.</li>
+ * entry, built from {@link SidecarProperties} and adjusted by {@link SidecarCustomizer} beans in order;
+ * every state change is published as a {@link SidecarStateChangedEvent};</li>
+ * <li>for each sidecar NAME, the beans {@code sidecar.NAME}, {@code sidecar.NAME.outbound},
+ * {@code sidecar.NAME.inbound} and {@code sidecar.NAME.errors};</li>
+ * <li>a {@link SidecarLifecycle} that starts them with the context and stops them with it;</li>
+ * <li>a {@link SidecarFactory} that gives every sidecar its {@code sidecar.*} meters when a
+ * {@link MeterRegistry} bean exists;</li>
+ * <li>with {@code spring-boot-health}, a {@link SidecarsHealthIndicator} named {@code sidecars};</li>
+ * <li>with {@code spring-boot-actuator}, the {@link SidecarsEndpoint} {@code sidecars} when available.</li>
  * </ul>
- * With Micrometer and a {@link MeterRegistry} bean, every sidecar gets its {@code sidecar.*} meters.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration" })
 @ConditionalOnClass({ AFUNIXSocketPair.class, MessageChannel.class })
 @EnableConfigurationProperties(SidecarProperties.class)
 @Import(SidecarBeanRegistrar.class)
@@ -41,19 +49,23 @@ public final class SidecarAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarRegistry sidecarRegistry(SidecarProperties properties, ObjectProvider<SidecarCustomizer> customizers,
-			SidecarFactory sidecarFactory) {
+			SidecarFactory sidecarFactory, ApplicationEventPublisher events) {
 		List<SidecarDefinition> definitions = SidecarDefinitions.from(properties, customizers.orderedStream().toList());
-		return new DefaultSidecarRegistry(definitions.stream().map(sidecarFactory::create).toList());
+		List<Sidecar> sidecars = definitions.stream().map(sidecarFactory::create).toList();
+		sidecars.forEach((sidecar) -> sidecar.addStateListener((changed, previous, current, reason) -> events
+			.publishEvent(new SidecarStateChangedEvent(changed, previous, current, reason))));
+		return new DefaultSidecarRegistry(sidecars);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarLifecycle sidecarLifecycle(SidecarRegistry registry, SidecarProperties properties) {
-		return new SidecarLifecycle(registry, (name) -> SidecarDefinitions.autoStartup(properties, name));
+		return new SidecarLifecycle(registry, (name) -> SidecarDefinitions.autoStartup(properties, name),
+				(name) -> SidecarDefinitions.failFast(properties, name));
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
 	static class MeteredSidecarConfiguration {
 
 		@Bean
@@ -75,6 +87,32 @@ public final class SidecarAutoConfiguration {
 		@ConditionalOnMissingBean
 		SidecarFactory sidecarFactory() {
 			return Sidecars::create;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+	static class SidecarHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "sidecarsHealthIndicator")
+		SidecarsHealthIndicator sidecarsHealthIndicator(SidecarRegistry registry) {
+			return new SidecarsHealthIndicator(registry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+			"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
+	static class SidecarEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		SidecarsEndpoint sidecarsEndpoint(SidecarRegistry registry) {
+			return new SidecarsEndpoint(registry);
 		}
 
 	}

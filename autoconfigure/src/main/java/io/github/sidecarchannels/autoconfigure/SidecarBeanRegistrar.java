@@ -21,8 +21,8 @@ import org.springframework.messaging.SubscribableChannel;
 
 /**
  * Registers, for every configured sidecar NAME, the beans {@code sidecar.NAME} ({@link Sidecar}),
- * {@code sidecar.NAME.outbound} ({@link MessageChannel}) and {@code sidecar.NAME.inbound}
- * ({@link SubscribableChannel}), all taken from the {@link SidecarRegistry}. A bean the application
+ * {@code sidecar.NAME.outbound} ({@link MessageChannel}), {@code sidecar.NAME.inbound} and
+ * {@code sidecar.NAME.errors} ({@link SubscribableChannel}), all taken from the {@link SidecarRegistry}. A bean the application
  * already defines under one of those names is left alone.
  */
 class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
@@ -51,6 +51,7 @@ class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 			register(registry, prefix, Sidecar.class, name, Function.identity());
 			register(registry, prefix + ".outbound", MessageChannel.class, name, Sidecar::outbound);
 			register(registry, prefix + ".inbound", SubscribableChannel.class, name, Sidecar::inbound);
+			register(registry, prefix + ".errors", SubscribableChannel.class, name, Sidecar::errors);
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarDefinition;
 
@@ -32,10 +33,34 @@ final class SidecarDefinitions {
 	}
 
 	static boolean autoStartup(SidecarProperties properties, String name) {
+		return flag(properties, name, SidecarProperties.Process::getAutoStartup);
+	}
+
+	static boolean failFast(SidecarProperties properties, String name) {
+		return flag(properties, name, SidecarProperties.Process::getFailFast);
+	}
+
+	/** A boolean setting whose built-in default is true. */
+	private static boolean flag(SidecarProperties properties, String name,
+			Function<SidecarProperties.Process, Boolean> getter) {
 		SidecarProperties.Process process = properties.getProcesses().get(name);
-		Boolean value = (process != null) ? pick(process, properties.getDefaults(), SidecarProperties.Process::getAutoStartup)
-				: null;
+		Boolean value = (process != null) ? pick(process, properties.getDefaults(), getter) : null;
 		return value == null || value;
+	}
+
+	private static RestartPolicy restartPolicy(SidecarProperties.Restart own, SidecarProperties.Restart defaults) {
+		RestartPolicy builtIn = RestartPolicy.DEFAULT;
+		return new RestartPolicy(first(own.getPolicy(), defaults.getPolicy(), builtIn.mode()),
+				first(own.getInitialDelay(), defaults.getInitialDelay(), builtIn.initialDelay()),
+				first(own.getMultiplier(), defaults.getMultiplier(), builtIn.multiplier()),
+				first(own.getMaxDelay(), defaults.getMaxDelay(), builtIn.maxDelay()),
+				first(own.getResetAfter(), defaults.getResetAfter(), builtIn.resetAfter()),
+				first(own.getMaxRestarts(), defaults.getMaxRestarts(), builtIn.maxRestarts()),
+				first(own.getWindow(), defaults.getWindow(), builtIn.window()));
+	}
+
+	private static <T> T first(T own, T fallback, T builtIn) {
+		return (own != null) ? own : (fallback != null) ? fallback : builtIn;
 	}
 
 	private static SidecarDefinition.Builder builder(String name, SidecarProperties.Process own,
@@ -52,6 +77,7 @@ final class SidecarDefinitions {
 		settings.apply(SidecarProperties.Process::getMaxInFlight, builder::maxInFlight);
 		settings.apply(SidecarProperties.Process::getOutboundCapacity, builder::outboundCapacity);
 		settings.apply(SidecarProperties.Process::getMaxMessageSize, (size) -> builder.maxMessageSize(bytes(name, size)));
+		builder.restartPolicy(restartPolicy(own.getRestart(), defaults.getRestart()));
 		Map<String, String> environment = new LinkedHashMap<>(defaults.getEnvironment());
 		environment.putAll(own.getEnvironment());
 		builder.environment(environment);

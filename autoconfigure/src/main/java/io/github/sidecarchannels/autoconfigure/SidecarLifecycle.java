@@ -6,6 +6,8 @@ import java.util.function.Predicate;
 
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -19,19 +21,25 @@ public class SidecarLifecycle implements SmartLifecycle {
 	/** Below the web server's start/stop phase ({@code DEFAULT_PHASE - 2048}). */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
+	private static final Logger logger = LoggerFactory.getLogger(SidecarLifecycle.class);
+
 	private final SidecarRegistry registry;
 
 	private final Predicate<String> autoStartup;
+
+	private final Predicate<String> failFast;
 
 	private volatile boolean running;
 
 	/**
 	 * @param registry the sidecars
 	 * @param autoStartup which sidecars (by name) start with the context
+	 * @param failFast which sidecars (by name) fail the context when they cannot start
 	 */
-	public SidecarLifecycle(SidecarRegistry registry, Predicate<String> autoStartup) {
+	public SidecarLifecycle(SidecarRegistry registry, Predicate<String> autoStartup, Predicate<String> failFast) {
 		this.registry = registry;
 		this.autoStartup = autoStartup;
+		this.failFast = failFast;
 	}
 
 	@Override
@@ -39,7 +47,7 @@ public class SidecarLifecycle implements SmartLifecycle {
 		try {
 			for (Sidecar sidecar : this.registry.all()) {
 				if (this.autoStartup.test(sidecar.name())) {
-					sidecar.start();
+					start(sidecar);
 				}
 			}
 		}
@@ -49,6 +57,19 @@ public class SidecarLifecycle implements SmartLifecycle {
 			throw ex;
 		}
 		this.running = true;
+	}
+
+	private void start(Sidecar sidecar) {
+		try {
+			sidecar.start();
+		}
+		catch (RuntimeException ex) {
+			if (this.failFast.test(sidecar.name())) {
+				throw ex;
+			}
+			logger.error("Sidecar '{}' could not start and is left FAILED (fail-fast is off): {}", sidecar.name(),
+					ex.getMessage());
+		}
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.sidecarchannels.core.FramingType;
+import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.SocketMode;
 import io.github.sidecarchannels.core.Transport;
 
@@ -115,6 +116,18 @@ public class SidecarProperties {
 		 */
 		private Boolean autoStartup;
 
+		/**
+		 * Whether a sidecar that cannot start (bad command, missing working directory...) fails the
+		 * application's startup. When false it is left FAILED, with the reason in its status and health,
+		 * and the application starts. Default: true.
+		 */
+		private Boolean failFast;
+
+		/**
+		 * When and how fast the child is started again after it exits on its own.
+		 */
+		private final Restart restart = new Restart();
+
 		public List<String> getCommand() {
 			return this.command;
 		}
@@ -209,6 +222,118 @@ public class SidecarProperties {
 
 		public void setAutoStartup(Boolean autoStartup) {
 			this.autoStartup = autoStartup;
+		}
+
+		public Boolean getFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(Boolean failFast) {
+			this.failFast = failFast;
+		}
+
+		public Restart getRestart() {
+			return this.restart;
+		}
+
+	}
+
+	/**
+	 * Restart policy of a sidecar: exponential backoff and an intensity limit.
+	 */
+	public static class Restart {
+
+		/**
+		 * Which exits lead to a restart: 'never', 'on-failure' (non-zero exit, death by signal, protocol
+		 * violation) or 'always' (every exit not caused by a stop). Default: on-failure.
+		 */
+		private RestartPolicy.Mode policy;
+
+		/**
+		 * Delay before the first restart. Default: 100ms.
+		 */
+		private Duration initialDelay;
+
+		/**
+		 * Factor applied to the delay after each restart. Default: 2.0.
+		 */
+		private Double multiplier;
+
+		/**
+		 * Longest delay between restarts. Default: 30s.
+		 */
+		private Duration maxDelay;
+
+		/**
+		 * A child that stayed up this long gets the initial delay again. Default: 60s.
+		 */
+		private Duration resetAfter;
+
+		/**
+		 * Most restarts within the window; one more leaves the sidecar FAILED until restarted by hand.
+		 * Default: 5.
+		 */
+		private Integer maxRestarts;
+
+		/**
+		 * Sliding window in which restarts are counted. Default: 60s.
+		 */
+		private Duration window;
+
+		public RestartPolicy.Mode getPolicy() {
+			return this.policy;
+		}
+
+		public void setPolicy(RestartPolicy.Mode policy) {
+			this.policy = policy;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public Duration getResetAfter() {
+			return this.resetAfter;
+		}
+
+		public void setResetAfter(Duration resetAfter) {
+			this.resetAfter = resetAfter;
+		}
+
+		public Integer getMaxRestarts() {
+			return this.maxRestarts;
+		}
+
+		public void setMaxRestarts(Integer maxRestarts) {
+			this.maxRestarts = maxRestarts;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
 		}
 
 	}

@@ -26,6 +26,7 @@ final class ChildCommand {
 	}
 
 	static ProcessBuilder build(SidecarDefinition definition, SocketPair socket) throws IOException {
+		checkCommand(definition);
 		Path workingDirectory = checkedWorkingDirectory(definition);
 		List<String> command = new ArrayList<>(definition.command());
 		command.set(0, resolveProgram(definition, workingDirectory));
@@ -59,6 +60,14 @@ final class ChildCommand {
 		environment.put("SIDECAR_FRAMING", definition.framingWireName());
 		environment.put("SIDECAR_MAX_MESSAGE_SIZE", Integer.toString(definition.maxMessageSize()));
 		environment.put("SIDECAR_FD", definition.socketMode() == SocketMode.FD3 ? "3" : "0");
+	}
+
+	static void checkCommand(SidecarDefinition definition) {
+		List<String> command = definition.command();
+		if (command.isEmpty() || command.stream().anyMatch((part) -> part == null) || command.get(0).isBlank()) {
+			throw new SidecarConfigurationException(definition.name(), "command",
+					"the command is empty; set it to the program and its arguments, e.g. [python3, worker.py]");
+		}
 	}
 
 	private static Path checkedWorkingDirectory(SidecarDefinition definition) {

@@ -3,14 +3,19 @@ package io.github.sidecarchannels.core;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -21,15 +26,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.MessageHandlingException;
+import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.support.ErrorMessage;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * The one owner of a sidecar's child process: start, connect, stop, kill, and what happens when the
- * child goes away. Nothing else touches the {@link Process}.
+ * child goes away (restart with backoff, or give up). Nothing else touches the {@link Process}.
  * <p>
- * Threads per running child: a reader (delivers inbound messages and replies), a writer (drains the
- * bounded outbound queue) and a stderr pump.
+ * Threads per running child: a reader (delivers inbound messages and replies, and handles the end of
+ * the connection), a writer (drains the bounded outbound queue) and a stderr pump. The outbound queue
+ * outlives a child, so messages accepted while it restarts go to the next one.
  */
 final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketReader.Listener, SocketWriter.Listener {
 
@@ -52,6 +61,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	private final SidecarMetrics metrics;
 
+	private final RestartSchedule restartSchedule;
+
 	private final Logger childLogger;
 
 	private final Deque<String> stderrTail = StderrPump.newTail();
@@ -60,20 +71,30 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	private final PendingRequests pending;
 
-	private final InboundChannel inbound;
+	private final SidecarChannel inbound;
+
+	private final SidecarChannel errors;
 
 	private final OutboundChannel outbound = new OutboundChannel(this);
 
 	private final AtomicReference<SidecarState> state = new AtomicReference<>(SidecarState.STOPPED);
 
+	private final List<SidecarStateListener> listeners = new CopyOnWriteArrayList<>();
+
 	private final Object lifecycleMonitor = new Object();
 
+	private final AtomicInteger restarts = new AtomicInteger();
+
 	private volatile String lastFailure;
+
+	private volatile Integer lastExitCode;
 
 	private volatile Process process;
 
 	/** The pid of the current or last child, for message headers without a call per message. */
 	private volatile long childPid = -1;
+
+	private volatile long startedNanos;
 
 	private volatile SocketPair socket;
 
@@ -83,16 +104,23 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	private volatile CountDownLatch connectionClosed = new CountDownLatch(0);
 
+	/** Accepted by a dead connection's writer but never written; goes first to the next child. */
+	private volatile List<Outgoing> carryOver = List.of();
+
+	private volatile ScheduledFuture<?> scheduledRestart;
+
 	DefaultSidecar(SidecarDefinition definition, Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
 		this.definition = definition;
-		SidecarMetrics metrics = metricsFactory.apply(this.state::get);
+		this.metrics = metricsFactory.apply(this.state::get);
 		this.framing = Framing.of(definition);
 		this.payloads = new Payloads(definition.name(), this.framing, definition.maxMessageSize());
-		this.metrics = metrics;
+		this.restartSchedule = new RestartSchedule(definition.restartPolicy());
 		this.childLogger = LoggerFactory.getLogger("sidecar." + definition.name());
 		this.outboundQueue = new ArrayBlockingQueue<>(definition.outboundCapacity());
 		this.pending = new PendingRequests(definition.maxInFlight());
-		this.inbound = new InboundChannel(definition.name(), metrics);
+		String beanName = "sidecar." + definition.name();
+		this.errors = new SidecarChannel(beanName + ".errors", this::errorUnhandled, this::errorSubscriberFailed);
+		this.inbound = new SidecarChannel(beanName + ".inbound", this::inboundUnhandled, this::inboundSubscriberFailed);
 	}
 
 	// ---- lifecycle -------------------------------------------------------------------------------
@@ -100,35 +128,69 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 	@Override
 	public void start() {
 		synchronized (this.lifecycleMonitor) {
-			if (this.state.get() == SidecarState.RUNNING) {
+			SidecarState current = this.state.get();
+			if (current == SidecarState.RUNNING || current == SidecarState.RESTARTING) {
 				return;
 			}
-			awaitConnectionClosed();
-			transition(SidecarState.STARTING);
-			try {
-				launch();
+			this.restartSchedule.reset();
+			launchOrFail(current);
+		}
+	}
+
+	@Override
+	public void restart() {
+		synchronized (this.lifecycleMonitor) {
+			stop();
+			start();
+		}
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.lifecycleMonitor) {
+			SidecarState current = this.state.get();
+			if (current == SidecarState.RUNNING && compareAndTransition(current, SidecarState.STOPPING, "stop requested")) {
+				stopRunningChild();
 			}
-			catch (RuntimeException | IOException ex) {
-				closeSocket();
-				RuntimeException failure = startFailure(ex);
-				this.lastFailure = failure.getMessage();
-				transition(SidecarState.FAILED);
-				throw failure;
+			else if (current == SidecarState.RESTARTING
+					&& compareAndTransition(current, SidecarState.STOPPING, "stop requested while restarting")) {
+				this.scheduledRestart.cancel(false);
+			}
+			awaitConnectionClosed();
+			reportUndelivered(takeUnwritten(), "the sidecar was stopped before it was written");
+			if (this.state.get() != SidecarState.STOPPED) {
+				transition(SidecarState.STOPPED, "stopped");
 			}
 		}
 	}
 
+	/** Launch a child; on failure the state says why and the exception tells the caller. */
+	private void launchOrFail(SidecarState from) {
+		transition(SidecarState.STARTING, (from == SidecarState.RESTARTING) ? "restarting after backoff" : "starting");
+		try {
+			launch();
+		}
+		catch (RuntimeException | IOException ex) {
+			closeSocket();
+			RuntimeException failure = startFailure(ex);
+			this.lastFailure = failure.getMessage();
+			transition(SidecarState.FAILED, failure.getMessage());
+			throw failure;
+		}
+	}
+
 	private void launch() throws IOException {
+		ChildCommand.checkCommand(this.definition);
 		this.socket = SocketPair.open(this.definition);
 		this.process = ChildCommand.build(this.definition, this.socket).start();
 		this.childPid = this.process.pid();
+		this.startedNanos = System.nanoTime();
 		this.socket.releaseChildEnd();
 		this.connectionClosed = new CountDownLatch(1);
 		// RUNNING before the reader exists, so a child that dies at once is seen to fail.
-		transition(SidecarState.RUNNING);
+		transition(SidecarState.RUNNING, "pid " + this.childPid + " " + this.definition.command());
 		startThreads();
 		this.process.onExit().thenRun(this::childExited);
-		logger.info("Sidecar '{}' started: pid {}, {}", name(), this.process.pid(), this.definition.command());
 	}
 
 	private void startThreads() {
@@ -136,8 +198,9 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		SocketReader reader = new SocketReader(this.socket.channel(), !this.framing.coalesces(),
 				this.definition.maxMessageSize(), this.framing.newDecoder(this.definition.maxMessageSize()), this,
 				this);
-		SocketWriter writer = new SocketWriter(this.outboundQueue, this.socket.channel(), this.framing, this.pending,
-				this.metrics, this);
+		SocketWriter writer = new SocketWriter(this.carryOver, this.outboundQueue, this.socket.channel(), this.framing,
+				this.pending, this.metrics, this);
+		this.carryOver = List.of();
 		StderrPump stderr = new StderrPump(this.process.getErrorStream(), this.childLogger, this.stderrTail);
 		startDaemon(prefix + "reader", reader);
 		this.writerThread = startDaemon(prefix + "writer", writer);
@@ -157,20 +220,6 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		}
 		return new SidecarStartException(name(), "cannot start " + this.definition.command() + ": " + ex.getMessage()
 				+ "; check the command and working-directory settings", ex);
-	}
-
-	@Override
-	public void stop() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.state.compareAndSet(SidecarState.RUNNING, SidecarState.STOPPING)) {
-				logger.info("Sidecar '{}' stopping", name());
-				stopRunningChild();
-			}
-			awaitConnectionClosed();
-			if (this.state.get() != SidecarState.STOPPED) {
-				transition(SidecarState.STOPPED);
-			}
-		}
 	}
 
 	/** Flush, end input, wait for the child to exit, then SIGTERM and SIGKILL; all within one deadline. */
@@ -210,7 +259,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 				Thread.currentThread().interrupt();
 				break;
 			}
-			catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
+			catch (ExecutionException | TimeoutException ex) {
 				// Still alive after the grace period: killed below.
 			}
 		}
@@ -248,27 +297,29 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		}
 	}
 
-	// ---- the connection ends ---------------------------------------------------------------------
+	// ---- the connection ends (on the reading thread) ---------------------------------------------
 
 	@Override
 	public void connectionEnded(Exception failure) {
-		if (failure instanceof FramingException) {
+		boolean protocolViolation = failure instanceof FramingException;
+		if (protocolViolation) {
 			this.metrics.error("protocol");
 			logger.error("Sidecar '{}': protocol violation, closing the connection: {}", name(), failure.getMessage());
 			terminateTree();
 		}
 		Integer exitCode = awaitExitCode();
+		this.lastExitCode = exitCode;
 		// The child's last words are usually still in the stderr pipe: read them into the tail first.
 		join(this.stderrThread, EXIT_AFTER_EOF);
 		boolean stopping = this.state.get() == SidecarState.STOPPING;
 		SidecarExitedException cause = new SidecarExitedException(name(), exitCode,
 				stopping ? "was stopped" : describeEnd(failure), stderrTail());
-		if (!stopping && this.state.compareAndSet(SidecarState.RUNNING, SidecarState.FAILED)) {
-			this.lastFailure = cause.getMessage();
-			logger.error("{}", cause.getMessage());
-			publishState(SidecarState.FAILED);
-		}
 		closeConnection(cause);
+		if (!stopping) {
+			boolean failed = protocolViolation || failure != null || exitCode == null || exitCode != 0;
+			afterChildGone(SidecarState.RUNNING, failed, cause.getMessage());
+		}
+		this.connectionClosed.countDown();
 	}
 
 	private String describeEnd(Exception failure) {
@@ -298,21 +349,54 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		}
 	}
 
+	/** Every request awaiting a reply fails now; unwritten messages wait in {@link #carryOver}. */
 	private void closeConnection(SidecarExitedException cause) {
 		this.writerThread.interrupt();
 		join(this.writerThread, KILL_GRACE);
 		this.pending.failAll(cause);
-		reportUndelivered(drainQueue(), cause);
 		closeSocket();
 		join(this.stderrThread, KILL_GRACE);
-		this.connectionClosed.countDown();
 	}
 
-	private List<Outgoing> drainQueue() {
-		List<Outgoing> left = new java.util.ArrayList<>();
-		this.outboundQueue.drainTo(left);
-		left.remove(Outgoing.END_OF_INPUT);
-		return left;
+	/** Restart per policy, or stay down and report what can no longer be delivered. */
+	private void afterChildGone(SidecarState from, boolean failed, String reason) {
+		RestartPolicy policy = this.restartSchedule.policy();
+		Duration delay = policy.restartsAfter(failed) ? this.restartSchedule.next(uptime()) : null;
+		if (delay != null) {
+			scheduleRestart(from, delay, reason);
+			return;
+		}
+		String why = (policy.restartsAfter(failed)) ? reason + "; gave up after " + policy.maxRestarts()
+				+ " restarts within " + policy.window() : reason;
+		this.lastFailure = why;
+		if (compareAndTransition(from, failed ? SidecarState.FAILED : SidecarState.STOPPED, why)) {
+			reportUndelivered(takeUnwritten(), why);
+		}
+	}
+
+	private void scheduleRestart(SidecarState from, Duration delay, String reason) {
+		this.lastFailure = reason;
+		if (compareAndTransition(from, SidecarState.RESTARTING, reason + "; restarting in " + delay.toMillis() + "ms")) {
+			this.scheduledRestart = SidecarTimer.scheduleBlocking(this::restartAfterBackoff, delay,
+					"sidecar-" + name() + "-restart");
+		}
+	}
+
+	private void restartAfterBackoff() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state.get() != SidecarState.RESTARTING) {
+				return;
+			}
+			awaitConnectionClosed();
+			try {
+				launchOrFail(SidecarState.RESTARTING);
+				this.restarts.incrementAndGet();
+				this.metrics.restarted();
+			}
+			catch (RuntimeException ex) {
+				afterChildGone(SidecarState.FAILED, true, ex.getMessage());
+			}
+		}
 	}
 
 	private void closeSocket() {
@@ -340,32 +424,64 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	@Override
 	public void endOfInputWritten(List<Outgoing> unwritten) {
-		reportUndelivered(unwritten, new SidecarExitedException(name(), null, "was stopped", List.of()));
+		this.carryOver = unwritten;
 	}
 
 	@Override
 	public void writeFailed(IOException cause, List<Outgoing> unwritten) {
-		logger.debug("Sidecar '{}': write failed", name(), cause);
-		reportUndelivered(unwritten, new SidecarExitedException(name(), null,
-				"closed its connection before the message was written (" + cause.getMessage() + ")", stderrTail()));
+		logger.debug("Sidecar '{}': write failed; {} message(s) kept for the next child", name(), unwritten.size(),
+				cause);
+		this.carryOver = unwritten;
 	}
 
-	/** Nothing accepted is lost silently: requests fail, plain messages are counted and logged. */
-	private void reportUndelivered(List<Outgoing> unwritten, SidecarExitedException cause) {
-		int messages = 0;
+	// ---- reporting what cannot be delivered ------------------------------------------------------
+
+	/** The carry-over and the queue, in order; the queue stays open for the next child. */
+	private List<Outgoing> takeUnwritten() {
+		List<Outgoing> unwritten = new ArrayList<>(this.carryOver);
+		this.carryOver = List.of();
+		this.outboundQueue.drainTo(unwritten);
+		unwritten.remove(Outgoing.END_OF_INPUT);
+		return unwritten;
+	}
+
+	/** Requests fail to their caller; plain messages go to the error channel. Each is counted. */
+	private void reportUndelivered(List<Outgoing> unwritten, String reason) {
 		for (Outgoing message : unwritten) {
 			this.metrics.error("undelivered");
 			if (message.request != null) {
-				this.pending.fail(message.request, cause);
+				this.pending.fail(message.request,
+						new SidecarExitedException(name(), this.lastExitCode, reason, stderrTail()));
 			}
 			else {
-				messages++;
+				this.errors.send(new ErrorMessage(new MessageDeliveryException(message.message,
+						"Sidecar '" + name() + "': message not delivered: " + reason)));
 			}
 		}
-		if (messages > 0) {
-			logger.warn("Sidecar '{}': {} accepted message(s) could not be written: {}", name(), messages,
-					cause.getMessage());
-		}
+	}
+
+	private void inboundUnhandled(Message<?> message) {
+		this.metrics.error("unhandled");
+		this.errors.send(new ErrorMessage(new MessageDeliveryException(message,
+				"Sidecar '" + name() + "': a message arrived with no request waiting and no subscriber on "
+						+ this.inbound)));
+	}
+
+	private void inboundSubscriberFailed(Message<?> message, RuntimeException failure) {
+		this.metrics.error("subscriber");
+		this.errors.send(new ErrorMessage(new MessageHandlingException(message,
+				"Sidecar '" + name() + "': an inbound subscriber failed", failure)));
+	}
+
+	/** Last resort: nobody listens on the error channel, so the log is where it is reported. */
+	private void errorUnhandled(Message<?> error) {
+		Throwable problem = (Throwable) error.getPayload();
+		logger.warn("{} (subscribe to {} to handle these)", problem.getMessage(), this.errors);
+	}
+
+	private void errorSubscriberFailed(Message<?> error, RuntimeException failure) {
+		logger.error("Sidecar '{}': an error-channel subscriber failed on: {}", name(),
+				((Throwable) error.getPayload()).getMessage(), failure);
 	}
 
 	// ---- inbound ---------------------------------------------------------------------------------
@@ -395,28 +511,32 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 	}
 
 	/**
-	 * Queue a message for the writer.
+	 * Queue a message for the writer. While the sidecar restarts, the message waits for the next child.
 	 * @param timeoutNanos negative to wait as long as it takes
 	 * @return false if the queue stayed full for the whole timeout
 	 */
-	boolean accept(Outgoing message, long timeoutNanos, Message<?> original) throws InterruptedException {
-		requireRunning(original);
+	boolean accept(Outgoing message, long timeoutNanos) throws InterruptedException {
+		requireAccepting(message.message);
 		if (timeoutNanos < 0) {
 			this.outboundQueue.put(message);
 		}
 		else if (!this.outboundQueue.offer(message, timeoutNanos, TimeUnit.NANOSECONDS)) {
 			return false;
 		}
-		// The writer may have finished while we waited: take the message back rather than strand it.
-		if (this.state.get() != SidecarState.RUNNING && this.outboundQueue.remove(message)) {
-			requireRunning(original);
+		// The sidecar may have stopped for good while we waited: take the message back rather than strand it.
+		if (!isAccepting(this.state.get()) && this.outboundQueue.remove(message)) {
+			requireAccepting(message.message);
 		}
 		return true;
 	}
 
-	private void requireRunning(Message<?> original) {
+	private static boolean isAccepting(SidecarState state) {
+		return state == SidecarState.RUNNING || state == SidecarState.RESTARTING || state == SidecarState.STARTING;
+	}
+
+	private void requireAccepting(Message<?> original) {
 		SidecarState current = this.state.get();
-		if (current != SidecarState.RUNNING) {
+		if (!isAccepting(current)) {
 			String why = (this.lastFailure != null && current == SidecarState.FAILED) ? ": " + this.lastFailure : "";
 			throw this.payloads.reject(original, "cannot send while the sidecar is " + current + why);
 		}
@@ -435,7 +555,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 			if (ex.getCause() instanceof RuntimeException runtime) {
 				throw runtime;
 			}
-			throw new MessageDeliveryException("Sidecar '" + name() + "': request failed: " + ex.getCause());
+			throw new MessagingException("Sidecar '" + name() + "': request failed", ex.getCause());
 		}
 	}
 
@@ -466,7 +586,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 			throws InterruptedException {
 		boolean queued;
 		try {
-			queued = accept(new Outgoing(bytes, request), remaining(deadline), null);
+			queued = accept(new Outgoing(bytes, request, null), remaining(deadline));
 		}
 		catch (MessageDeliveryException ex) {
 			this.pending.abandon();
@@ -477,20 +597,58 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 			request.fail(new SidecarTimeoutException(name(), timeout, "the outbound buffer stayed full"));
 			return;
 		}
-		request.timeout(RequestTimeouts.schedule(
+		request.timeout(SidecarTimer.schedule(
 				() -> request.fail(new SidecarTimeoutException(name(), timeout, "no reply arrived")),
 				remaining(deadline)));
 	}
 
 	// ---- state -----------------------------------------------------------------------------------
 
-	private void transition(SidecarState next) {
-		this.state.set(next);
-		publishState(next);
+	private void transition(SidecarState next, String reason) {
+		SidecarState previous = this.state.getAndSet(next);
+		if (previous != next) {
+			published(previous, next, reason);
+		}
 	}
 
-	private void publishState(SidecarState next) {
-		logger.debug("Sidecar '{}' is {}", name(), next);
+	private boolean compareAndTransition(SidecarState expected, SidecarState next, String reason) {
+		if (expected == next) {
+			return this.state.get() == next;
+		}
+		if (!this.state.compareAndSet(expected, next)) {
+			return false;
+		}
+		published(expected, next, reason);
+		return true;
+	}
+
+	private void published(SidecarState previous, SidecarState next, String reason) {
+		if (next == SidecarState.FAILED) {
+			logger.error("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+		}
+		else if (next == SidecarState.RESTARTING) {
+			logger.warn("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+		}
+		else {
+			logger.info("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+		}
+		for (SidecarStateListener listener : this.listeners) {
+			try {
+				listener.stateChanged(this, previous, next, reason);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Sidecar '{}': state listener {} failed", name(), listener, ex);
+			}
+		}
+	}
+
+	private Duration uptime() {
+		return Duration.ofNanos(System.nanoTime() - this.startedNanos);
+	}
+
+	@Override
+	public void addStateListener(SidecarStateListener listener) {
+		this.listeners.add(listener);
 	}
 
 	@Override
@@ -525,6 +683,14 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 	}
 
 	@Override
+	public SidecarStatus status() {
+		SidecarState current = state();
+		Duration uptime = (current == SidecarState.RUNNING) ? uptime() : null;
+		return new SidecarStatus(name(), current, pid(), uptime, this.restarts.get(), this.lastExitCode,
+				this.lastFailure);
+	}
+
+	@Override
 	public MessageChannel outbound() {
 		return this.outbound;
 	}
@@ -532,6 +698,11 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 	@Override
 	public SubscribableChannel inbound() {
 		return this.inbound;
+	}
+
+	@Override
+	public SubscribableChannel errors() {
+		return this.errors;
 	}
 
 	@Override

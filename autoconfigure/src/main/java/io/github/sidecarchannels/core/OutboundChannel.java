@@ -28,7 +28,7 @@ final class OutboundChannel implements MessageChannel {
 		ByteBuffer bytes = this.sidecar.payloads().toBytes(message.getPayload(), message);
 		try {
 			long nanos = (timeout < 0) ? -1 : TimeUnit.MILLISECONDS.toNanos(timeout);
-			return this.sidecar.accept(new Outgoing(bytes, null), nanos, message);
+			return this.sidecar.accept(new Outgoing(bytes, null, message), nanos);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

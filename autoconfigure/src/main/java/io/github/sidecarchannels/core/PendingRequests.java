@@ -45,6 +45,11 @@ final class PendingRequests {
 		return true;
 	}
 
+	/** Take back a request whose bytes did not reach the socket: it will be written again or failed. */
+	void retract(PendingRequest request) {
+		this.awaitingReply.remove(request);
+	}
+
 	/** Fail a request that will never be written, or every one awaiting a reply. */
 	void fail(PendingRequest request, RuntimeException cause) {
 		release(request);

@@ -47,6 +47,9 @@ public interface Sidecar {
 	/** @return the last lines the child wrote to stderr, oldest first (at most 50) */
 	List<String> stderrTail();
 
+	/** @return a snapshot of state, pid, uptime, restarts and the last exit */
+	SidecarStatus status();
+
 	/**
 	 * The channel to the child. {@code send(message)} blocks while the bounded outbound buffer is full;
 	 * {@code send(message, timeout)} returns false if no room frees up in time. A payload that cannot be
@@ -61,6 +64,23 @@ public interface Sidecar {
 	 * @return the inbound channel (child to application)
 	 */
 	SubscribableChannel inbound();
+
+	/**
+	 * Where everything that could not be delivered is reported, as an
+	 * {@link org.springframework.messaging.support.ErrorMessage} whose payload is a
+	 * {@link org.springframework.messaging.MessagingException} carrying the failed message: outbound
+	 * messages accepted but never written (the child died and no restart followed, or the sidecar was
+	 * stopped first), inbound messages nobody subscribed to, and inbound messages a subscriber threw on.
+	 * Each is also counted in {@code sidecar.errors}. Failed requests are reported to their caller
+	 * instead.
+	 * @return the error channel
+	 */
+	SubscribableChannel errors();
+
+	/**
+	 * @param listener told about every state change from now on
+	 */
+	void addStateListener(SidecarStateListener listener);
 
 	/**
 	 * Send a payload and wait for its reply.
@@ -86,11 +106,18 @@ public interface Sidecar {
 	CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout);
 
 	/**
-	 * Start the child, if it is not running. Blocks until it runs.
+	 * Start the child, if it is not running. Blocks until it runs. Starting by hand resets the restart
+	 * policy's backoff and limit.
 	 * @throws SidecarConfigurationException if the settings cannot work on this machine
 	 * @throws SidecarStartException if the child cannot be launched
 	 */
 	void start();
+
+	/**
+	 * Stop the child if it runs, then start a new one. Also the way out of {@link SidecarState#FAILED};
+	 * a manual restart does not count toward the restart policy's limit and resets its backoff.
+	 */
+	void restart();
 
 	/**
 	 * Stop the child: flush what was accepted, signal end of input, wait {@code stop-timeout} for it to

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Everything needed to run one sidecar: the command, its environment and the channel settings.
@@ -51,6 +50,8 @@ public final class SidecarDefinition {
 
 	private final int outboundCapacity;
 
+	private final RestartPolicy restartPolicy;
+
 	private SidecarDefinition(Builder builder) {
 		this.name = builder.name;
 		this.command = List.copyOf(builder.command);
@@ -64,6 +65,7 @@ public final class SidecarDefinition {
 		this.stopTimeout = builder.stopTimeout;
 		this.maxInFlight = builder.maxInFlight;
 		this.outboundCapacity = builder.outboundCapacity;
+		this.restartPolicy = builder.restartPolicy;
 	}
 
 	/**
@@ -90,7 +92,8 @@ public final class SidecarDefinition {
 			.maxMessageSize(this.maxMessageSize)
 			.stopTimeout(this.stopTimeout)
 			.maxInFlight(this.maxInFlight)
-			.outboundCapacity(this.outboundCapacity);
+			.outboundCapacity(this.outboundCapacity)
+			.restartPolicy(this.restartPolicy);
 	}
 
 	/** @return the sidecar's name */
@@ -153,6 +156,11 @@ public final class SidecarDefinition {
 		return this.outboundCapacity;
 	}
 
+	/** @return when the child is started again after it exits on its own */
+	public RestartPolicy restartPolicy() {
+		return this.restartPolicy;
+	}
+
 	/** @return the framing's wire name, as the child sees it in {@code SIDECAR_FRAMING} */
 	String framingWireName() {
 		if (this.transport == Transport.SEQPACKET) {
@@ -195,6 +203,8 @@ public final class SidecarDefinition {
 		private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
 
 		private int outboundCapacity = DEFAULT_OUTBOUND_CAPACITY;
+
+		private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
 
 		private Builder(String name) {
 			this.name = name;
@@ -328,7 +338,18 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * Validate the settings and build the definition.
+		 * @param restartPolicy when the child is started again after it exits on its own
+		 * @return this builder
+		 */
+		public Builder restartPolicy(RestartPolicy restartPolicy) {
+			this.restartPolicy = restartPolicy;
+			return this;
+		}
+
+		/**
+		 * Validate the settings and build the definition. The command is checked when the sidecar
+		 * starts, so that with fail-fast off a bad command leaves one sidecar failed, not the
+		 * application.
 		 * @return the definition
 		 * @throws SidecarConfigurationException naming the setting to fix
 		 */
@@ -336,9 +357,6 @@ public final class SidecarDefinition {
 			if (this.name == null || this.name.isBlank()) {
 				throw new SidecarConfigurationException(String.valueOf(this.name), "name", "a sidecar needs a non-empty name");
 			}
-			require(!this.command.isEmpty() && this.command.stream().allMatch(Objects::nonNull)
-					&& !this.command.get(0).isBlank(), "command",
-					"the command is empty; set it to the program and its arguments, e.g. [python3, worker.py]");
 			require(this.transport != null, "transport", "the transport must be stream or seqpacket");
 			require(this.framing != null, "framing", "the framing must be lines or length-prefixed");
 			require(this.socketMode != null, "socket", "the socket mode must be stdio or fd3");
@@ -349,6 +367,8 @@ public final class SidecarDefinition {
 			require(this.maxInFlight > 0, "max-in-flight", "max-in-flight must be positive, got " + this.maxInFlight);
 			require(this.outboundCapacity > 0, "outbound-capacity",
 					"outbound-capacity must be positive, got " + this.outboundCapacity);
+			require(this.restartPolicy != null && this.restartPolicy.problem() == null, "restart",
+					(this.restartPolicy != null) ? this.restartPolicy.problem() : "a restart policy is required");
 			this.environment.forEach((key, value) -> require(key != null && value != null && !key.contains("="),
 					"environment", "environment variable '" + key + "' needs a name without '=' and a value"));
 			return new SidecarDefinition(this);

@@ -11,13 +11,18 @@ import java.util.concurrent.BlockingQueue;
  * Drains the outbound queue onto the socket on its own thread. In stream framings everything queued
  * while the previous write was in progress goes out in one write call (coalescing); in seqpacket every
  * message is one write, so one record.
+ * <p>
+ * A message counts as written once its whole frame was accepted by a successful write call. When a
+ * write fails, the messages not yet written are handed back in order, so they can go to a restarted
+ * child; those written are never repeated.
  */
 final class SocketWriter implements Runnable {
 
 	/** The coalescing buffer; larger frames bypass it. */
 	static final int WRITE_BUFFER_SIZE = 64 * 1024;
 
-	private static final int MAX_BATCH = 1024;
+	/** The most messages taken from the queue at once; bounds what a failure can hand back. */
+	static final int MAX_BATCH = 1024;
 
 	private final BlockingQueue<Outgoing> queue;
 
@@ -35,8 +40,22 @@ final class SocketWriter implements Runnable {
 
 	private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_SIZE);
 
-	SocketWriter(BlockingQueue<Outgoing> queue, WritableByteChannel channel, Framing framing, PendingRequests pending,
-			SidecarMetrics metrics, Listener listener) {
+	/** Messages of the current batch whose frames are complete in the buffer or on the socket. */
+	private int encoded;
+
+	private long encodedBytes;
+
+	/** Messages of the current batch whose frames a write call accepted. */
+	private int written;
+
+	private long writtenBytes;
+
+	/**
+	 * @param carryOver messages a previous connection accepted but never wrote, written first
+	 */
+	SocketWriter(List<Outgoing> carryOver, BlockingQueue<Outgoing> queue, WritableByteChannel channel, Framing framing,
+			PendingRequests pending, SidecarMetrics metrics, Listener listener) {
+		this.batch.addAll(carryOver);
 		this.queue = queue;
 		this.channel = channel;
 		this.framing = framing;
@@ -63,8 +82,10 @@ final class SocketWriter implements Runnable {
 
 	/** @return false once the end-of-input marker was reached and the socket half-closed */
 	private boolean writeNextBatch() throws IOException, InterruptedException {
-		this.batch.add(this.queue.take());
-		this.queue.drainTo(this.batch, MAX_BATCH - 1);
+		if (this.batch.isEmpty()) {
+			this.batch.add(this.queue.take());
+		}
+		this.queue.drainTo(this.batch, MAX_BATCH - this.batch.size());
 		int end = this.batch.indexOf(Outgoing.END_OF_INPUT);
 		if (end < 0) {
 			write(this.batch);
@@ -76,48 +97,74 @@ final class SocketWriter implements Runnable {
 		return false;
 	}
 
+	/** Writes the messages and removes them from the list; on failure only the unwritten ones remain. */
 	private void write(List<Outgoing> messages) throws IOException {
 		for (Outgoing message : messages) {
 			if (message.request != null) {
 				this.pending.written(message.request);
 			}
 		}
-		long bytes = 0;
-		for (Outgoing message : messages) {
-			bytes += message.payload.remaining();
-			if (this.framing.coalesces()) {
+		this.encoded = 0;
+		this.encodedBytes = 0;
+		this.written = 0;
+		this.writtenBytes = 0;
+		try {
+			for (Outgoing message : messages) {
 				encode(message.payload);
 			}
-			else {
-				writeFully(message.payload.duplicate());
-			}
+			flush();
 		}
-		flush();
-		this.metrics.sent(messages.size(), bytes);
-		messages.clear();
+		finally {
+			this.metrics.sent(this.written, this.writtenBytes);
+			List<Outgoing> done = messages.subList(0, this.written);
+			done.clear();
+			retractRequests(messages);
+		}
 	}
 
 	private void encode(ByteBuffer payload) throws IOException {
-		int frameLength = payload.remaining() + this.framing.overhead();
+		int length = payload.remaining();
+		if (!this.framing.coalesces()) {
+			writeFully(payload.duplicate());
+			messageEncoded(length);
+			flushed();
+			return;
+		}
+		int frameLength = length + this.framing.overhead();
 		if (frameLength > this.buffer.remaining()) {
 			flush();
 		}
+		this.framing.writeHeader(length, this.buffer);
 		if (frameLength > this.buffer.capacity()) {
-			this.framing.writeHeader(payload.remaining(), this.buffer);
 			flush();
 			writeFully(payload.duplicate());
 		}
 		else {
-			this.framing.writeHeader(payload.remaining(), this.buffer);
 			this.buffer.put(payload.duplicate());
 		}
 		this.framing.writeTrailer(this.buffer);
+		messageEncoded(length);
+	}
+
+	private void messageEncoded(int length) {
+		this.encoded++;
+		this.encodedBytes += length;
 	}
 
 	private void flush() throws IOException {
 		this.buffer.flip();
-		writeFully(this.buffer);
-		this.buffer.clear();
+		try {
+			writeFully(this.buffer);
+		}
+		finally {
+			this.buffer.clear();
+		}
+		flushed();
+	}
+
+	private void flushed() {
+		this.written = this.encoded;
+		this.writtenBytes = this.encodedBytes;
 	}
 
 	private void writeFully(ByteBuffer bytes) throws IOException {
@@ -126,11 +173,19 @@ final class SocketWriter implements Runnable {
 		}
 	}
 
-	/** What was accepted but not written: the current batch and whatever is still queued. */
+	/** Requests whose bytes never reached the socket wait for the next connection, not for a reply. */
+	private void retractRequests(List<Outgoing> unwritten) {
+		for (Outgoing message : unwritten) {
+			if (message.request != null) {
+				this.pending.retract(message.request);
+			}
+		}
+	}
+
+	/** What was accepted but not written, in order: the current batch, then whatever is still queued. */
 	private List<Outgoing> unwritten() {
 		List<Outgoing> unwritten = new ArrayList<>(this.batch);
 		this.batch.clear();
-		this.queue.drainTo(unwritten);
 		unwritten.remove(Outgoing.END_OF_INPUT);
 		return unwritten;
 	}
@@ -152,7 +207,7 @@ final class SocketWriter implements Runnable {
 		/**
 		 * The writer ended on an error.
 		 * @param cause why
-		 * @param unwritten messages accepted but not written, in order
+		 * @param unwritten messages taken from the queue but not written, in order
 		 */
 		void writeFailed(IOException cause, List<Outgoing> unwritten);
 

@@ -111,7 +111,8 @@ class SidecarLifecycleTests {
 	@Test
 	void childExitingMidRequestFailsPendingRequestsWithExitCodeAndStderr() {
 		this.runner
-			.withPropertyValues("sidecar.processes.fragile.command=python3," + Children.script("dies_on_request.py"))
+			.withPropertyValues("sidecar.processes.fragile.command=python3," + Children.script("dies_on_request.py"),
+					"sidecar.processes.fragile.restart.policy=never")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.fragile", Sidecar.class);
 				CompletableFuture<Message<?>> first = sidecar.requestAsync("one", TIMEOUT);

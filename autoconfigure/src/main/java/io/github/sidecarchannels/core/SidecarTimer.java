@@ -1,0 +1,43 @@
+package io.github.sidecarchannels.core;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One daemon thread for every sidecar's timed work: request timeouts and restart backoff. Cancelled
+ * tasks leave the queue at once, so it holds at most one entry per request in flight plus one per
+ * restarting sidecar.
+ */
+final class SidecarTimer {
+
+	private static final ScheduledThreadPoolExecutor TIMER = createTimer();
+
+	private SidecarTimer() {
+	}
+
+	private static ScheduledThreadPoolExecutor createTimer() {
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "sidecar-timer");
+			thread.setDaemon(true);
+			return thread;
+		});
+		timer.setRemoveOnCancelPolicy(true);
+		return timer;
+	}
+
+	static ScheduledFuture<?> schedule(Runnable task, long nanos) {
+		return TIMER.schedule(task, nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** Work that may block (a restart launches a process) runs off the timer thread. */
+	static ScheduledFuture<?> scheduleBlocking(Runnable task, Duration delay, String threadName) {
+		return TIMER.schedule(() -> {
+			Thread thread = new Thread(task, threadName);
+			thread.setDaemon(true);
+			thread.start();
+		}, delay.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+}
