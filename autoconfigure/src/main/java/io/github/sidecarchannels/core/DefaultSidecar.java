@@ -193,6 +193,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		this.process.onExit().thenRun(this::childExited);
 	}
 
+	/** All fields are set before any thread runs: a child that dies at once ends the reader at once. */
 	private void startThreads() {
 		String prefix = "sidecar-" + name() + "-";
 		SocketReader reader = new SocketReader(this.socket.channel(), !this.framing.coalesces(),
@@ -202,15 +203,17 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 				this.pending, this.metrics, this);
 		this.carryOver = List.of();
 		StderrPump stderr = new StderrPump(this.process.getErrorStream(), this.childLogger, this.stderrTail);
-		startDaemon(prefix + "reader", reader);
-		this.writerThread = startDaemon(prefix + "writer", writer);
-		this.stderrThread = startDaemon(prefix + "stderr", stderr);
+		this.writerThread = daemon(prefix + "writer", writer);
+		this.stderrThread = daemon(prefix + "stderr", stderr);
+		Thread readerThread = daemon(prefix + "reader", reader);
+		this.writerThread.start();
+		this.stderrThread.start();
+		readerThread.start();
 	}
 
-	private static Thread startDaemon(String name, Runnable task) {
+	private static Thread daemon(String name, Runnable task) {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
-		thread.start();
 		return thread;
 	}
 
@@ -301,6 +304,15 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	@Override
 	public void connectionEnded(Exception failure) {
+		try {
+			handleConnectionEnd(failure);
+		}
+		finally {
+			this.connectionClosed.countDown();
+		}
+	}
+
+	private void handleConnectionEnd(Exception failure) {
 		boolean protocolViolation = failure instanceof FramingException;
 		if (protocolViolation) {
 			this.metrics.error("protocol");
@@ -319,7 +331,6 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 			boolean failed = protocolViolation || failure != null || exitCode == null || exitCode != 0;
 			afterChildGone(SidecarState.RUNNING, failed, cause.getMessage());
 		}
-		this.connectionClosed.countDown();
 	}
 
 	private String describeEnd(Exception failure) {
@@ -498,10 +509,18 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		}
 	}
 
+	/**
+	 * A dropped frame still answered something: it fails the oldest request, so later replies keep
+	 * lining up with their own requests.
+	 */
 	@Override
-	public void problem(String type, String description) {
+	public void problem(String type, String description, boolean frameDropped) {
 		this.metrics.error(type);
 		logger.warn("Sidecar '{}': {}", name(), description);
+		if (frameDropped) {
+			this.pending.failOldest(new MessageDeliveryException("Sidecar '" + name() + "': the reply was dropped: "
+					+ description));
+		}
 	}
 
 	// ---- outbound --------------------------------------------------------------------------------

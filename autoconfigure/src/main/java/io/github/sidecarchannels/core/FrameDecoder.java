@@ -31,8 +31,9 @@ interface FrameDecoder {
 		 * Something was wrong with the input; decoding goes on.
 		 * @param type short kebab-case problem type, used as the {@code type} tag of {@code sidecar.errors}
 		 * @param description what was wrong
+		 * @param frameDropped whether a whole message was dropped (rather than delivered with repairs)
 		 */
-		void problem(String type, String description);
+		void problem(String type, String description, boolean frameDropped);
 
 	}
 

@@ -110,7 +110,7 @@ final class LineFraming implements Framing {
 			int length = end - input.position();
 			if (!this.skippingOversizeLine && this.partialLength + length > this.partialCap) {
 				sink.problem("oversize-line", "a line longer than max-message-size (" + this.maxMessageSize
-						+ " bytes) was skipped up to the next newline");
+						+ " bytes) was skipped up to the next newline", true);
 				this.skippingOversizeLine = true;
 				this.partialLength = 0;
 			}
@@ -154,12 +154,12 @@ final class LineFraming implements Framing {
 			}
 			if (length > this.maxMessageSize) {
 				sink.problem("oversize-line",
-						"a line longer than max-message-size (" + this.maxMessageSize + " bytes) was skipped");
+						"a line longer than max-message-size (" + this.maxMessageSize + " bytes) was skipped", true);
 				return;
 			}
 			String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
 			if (text.indexOf('\uFFFD') >= 0 && !isValidUtf8(bytes, offset, length)) {
-				sink.problem("invalid-utf8", "a line with invalid UTF-8 was delivered with U+FFFD replacing the bad bytes");
+				sink.problem("invalid-utf8", "a line with invalid UTF-8 was delivered with U+FFFD replacing the bad bytes", false);
 			}
 			sink.frame(text, length);
 		}

@@ -56,6 +56,15 @@ final class PendingRequests {
 		request.fail(cause);
 	}
 
+	/** @return whether a request was waiting */
+	boolean failOldest(RuntimeException cause) {
+		PendingRequest oldest = this.awaitingReply.poll();
+		if (oldest != null) {
+			fail(oldest, cause);
+		}
+		return oldest != null;
+	}
+
 	void failAll(RuntimeException cause) {
 		PendingRequest request;
 		while ((request = this.awaitingReply.poll()) != null) {

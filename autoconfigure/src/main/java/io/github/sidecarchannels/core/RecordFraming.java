@@ -39,7 +39,7 @@ final class RecordFraming implements Framing {
 		return (record, sink) -> {
 			if (record.remaining() > maxMessageSize) {
 				sink.problem("oversize-record", "a record of more than max-message-size (" + maxMessageSize
-						+ " bytes) arrived; its tail was cut off by the kernel, so it was dropped");
+						+ " bytes) arrived; its tail was cut off by the kernel, so it was dropped", true);
 			}
 			else {
 				int size = record.remaining();
