@@ -1,0 +1,739 @@
+'use strict';
+/**
+ * Child-side client for Sidecar Channels (Node.js >= 18, no dependencies).
+ *
+ * A sidecar child talks to its Spring Boot parent over one end of an AF_UNIX
+ * socketpair. The parent describes the channel in environment variables
+ * (SIDECAR_FD, SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE,
+ * SIDECAR_NAME); this module reads them and gives you messages:
+ *
+ *   const { serve } = require('./sidecar-channel');
+ *   serve((request) => request.toUpperCase());
+ *
+ * or, for children that are not plain request/reply:
+ *
+ *   const channel = require('./sidecar-channel').open();
+ *   for await (const message of channel) await channel.send(message);
+ *
+ * ESM: import { open, serve } from './sidecar-channel.mjs' (or this file).
+ * The wire protocol is described in docs/protocol.md.
+ */
+
+const fs = require('fs');
+const net = require('net');
+
+const DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+
+const NEWLINE = Buffer.from('\n');
+// Payloads up to this size are copied together with their framing bytes into
+// one buffer; bigger ones go out as separate pieces (one writev) so a large
+// message is never copied just to prepend 4 bytes.
+const COPY_LIMIT = 16 * 1024;
+// Stream input is paused while this much is received but not yet consumed,
+// so a slow consumer pushes back on the parent instead of buffering forever.
+const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+const HIGH_WATER_MESSAGES = 1024;
+// A seqpacket fd handed over in non-blocking mode makes reads fail with
+// EAGAIN; Node cannot clear O_NONBLOCK on a raw fd nor poll it, so we retry
+// on a timer that backs off to this ceiling (milliseconds).
+const MAX_RETRY_DELAY_MS = 20;
+// A SOCK_SEQPACKET record may be at most the sender's SO_SNDBUF minus this.
+const SNDBUF_OVERHEAD = 32;
+
+const DECODES = new Set([undefined, 'text', 'bytes', 'json']);
+const PEER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+
+class MessageTooLargeError extends RangeError {
+  constructor(message) {
+    super(message);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const noop = () => {};
+
+/** fds currently owned by an open channel: two channels on one fd would steal each other's bytes. */
+const openFds = new Set();
+
+function envInt(name, fallback) {
+  const raw = (process.env[name] || '').trim();
+  if (raw === '') return fallback;
+  if (!/^[0-9]+$/.test(raw)) throw new Error(`${name}=${JSON.stringify(raw)} is not a decimal integer`);
+  return Number(raw);
+}
+
+function resolveConfig(options) {
+  let { fd, transport, framing, maxMessageSize } = options;
+  if (fd === undefined) fd = envInt('SIDECAR_FD', 0);
+  if (transport === undefined) transport = (process.env.SIDECAR_TRANSPORT || '').trim() || undefined;
+  if (framing === undefined) framing = (process.env.SIDECAR_FRAMING || '').trim() || undefined;
+  if (maxMessageSize === undefined) maxMessageSize = envInt('SIDECAR_MAX_MESSAGE_SIZE', DEFAULT_MAX_MESSAGE_SIZE);
+
+  if (!Number.isSafeInteger(fd) || fd < 0) {
+    throw new Error(`SIDECAR_FD must be a non-negative file descriptor number, got ${fd}`);
+  }
+  if (transport === undefined) transport = framing === 'seqpacket' ? 'seqpacket' : 'stream';
+  if (transport !== 'stream' && transport !== 'seqpacket') {
+    throw new Error(`SIDECAR_TRANSPORT must be 'stream' or 'seqpacket', got ${JSON.stringify(transport)}`);
+  }
+  if (framing === undefined) framing = transport === 'seqpacket' ? 'seqpacket' : 'lines';
+  const allowed = transport === 'seqpacket' ? ['seqpacket'] : ['lines', 'length-prefixed'];
+  if (!allowed.includes(framing)) {
+    throw new Error(`SIDECAR_FRAMING=${JSON.stringify(framing)} does not fit SIDECAR_TRANSPORT=${transport} ` +
+      `(expected ${allowed.join(' or ')})`);
+  }
+  if (!Number.isSafeInteger(maxMessageSize) || maxMessageSize < 1) {
+    throw new Error(`SIDECAR_MAX_MESSAGE_SIZE must be a positive integer, got ${maxMessageSize}`);
+  }
+  if (framing === 'length-prefixed' && maxMessageSize > 0xffffffff) {
+    throw new Error(`SIDECAR_MAX_MESSAGE_SIZE=${maxMessageSize} cannot be expressed in a 4-byte length header`);
+  }
+  return { fd, transport, framing, maxMessageSize };
+}
+
+function toBuffer(message) {
+  if (typeof message === 'string') return Buffer.from(message, 'utf8');
+  if (Buffer.isBuffer(message)) return message;
+  if (ArrayBuffer.isView(message)) return Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  if (message instanceof ArrayBuffer) return Buffer.from(message);
+  throw new TypeError(`send() takes a string, Buffer or Uint8Array, not ${describe(message)}; ` +
+    'use sendJson() for other values');
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return (value.constructor && value.constructor.name) || 'object';
+  return typeof value;
+}
+
+function jsonText(value) {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError(`${describe(value)} cannot be sent as JSON`);
+  return text;
+}
+
+function log(text) {
+  // stderr goes to the parent's logger line by line; never to the wire.
+  try { fs.writeSync(2, `sidecar-channel: ${text}\n`); } catch (_) { /* no stderr: nothing to do */ }
+}
+
+/** Received bytes not yet framed: a list of chunks, so big messages are copied once. */
+class ByteQueue {
+  constructor() { this.parts = []; this.length = 0; }
+
+  push(chunk) {
+    if (chunk.length === 0) return;
+    this.parts.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** Remove and return the first n bytes (n <= length). */
+  take(n) {
+    if (n === 0) return Buffer.alloc(0);
+    const first = this.parts[0];
+    if (first.length >= n) {
+      if (first.length === n) this.parts.shift();
+      else this.parts[0] = first.subarray(n);
+      this.length -= n;
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let offset = 0;
+    while (offset < n) {
+      const part = this.parts[0];
+      const count = Math.min(part.length, n - offset);
+      part.copy(out, offset, 0, count);
+      if (count === part.length) this.parts.shift();
+      else this.parts[0] = part.subarray(count);
+      offset += count;
+    }
+    this.length -= n;
+    return out;
+  }
+
+  readUInt32BE() {
+    const first = this.parts[0];
+    if (first.length >= 4) return first.readUInt32BE(0);
+    let value = 0;
+    let seen = 0;
+    for (const part of this.parts) {
+      for (let i = 0; i < part.length && seen < 4; i++, seen++) value = value * 256 + part[i];
+      if (seen === 4) break;
+    }
+    return value;
+  }
+
+  clear() { this.parts = []; this.length = 0; }
+}
+
+/**
+ * One end of a sidecar channel; create it with open().
+ * Properties: name, fd, transport, framing, maxMessageSize.
+ */
+class SidecarChannel {
+  constructor(options = {}) {
+    const config = resolveConfig(options);
+    this.name = process.env.SIDECAR_NAME || '';
+    this.fd = config.fd;
+    this.transport = config.transport;
+    this.framing = config.framing;
+    this.maxMessageSize = config.maxMessageSize;
+
+    if (openFds.has(this.fd)) {
+      throw new Error(`fd ${this.fd} is already used by an open sidecar channel; ` +
+        'pass that channel along (e.g. serve(handler, { channel })) instead of opening it twice');
+    }
+
+    try {
+      fs.fstatSync(this.fd);
+    } catch (_) {
+      throw new Error(`SIDECAR_FD=${this.fd} but fd ${this.fd} is not open in this process; start the child ` +
+        'through the sidecar parent (or unset SIDECAR_FD to use stdin/stdout)');
+    }
+
+    this._queue = [];          // received messages (Buffers) not yet taken by receive()
+    this._queuedBytes = 0;
+    this._waiters = [];        // receive() calls waiting for a message
+    this._ended = false;       // end of input seen
+    this._failure = null;      // receive error, raised once the queue is drained
+    this._closed = false;
+    this._writeError = null;   // first write failure; later sends fail with it too
+
+    if (this.transport === 'seqpacket') this._openSeqpacket();
+    else this._openStream();
+    openFds.add(this.fd);
+  }
+
+  // ------------------------------------------------------------ stream setup
+
+  _openStream() {
+    if (this.fd === 0) {
+      // The contract gives two descriptors of one socket: read 0, write 1.
+      // process.stdin/stdout are reused rather than wrapped again, because a
+      // second libuv handle on the same fd (e.g. once anything touches
+      // process.stdout) would compete for its epoll registration.
+      const stdin = process.stdin;
+      if (!(stdin instanceof net.Socket) && isSocket(0)) {
+        throw new Error('SIDECAR_FD=0 is a socket Node cannot read as a stream (SOCK_SEQPACKET?); ' +
+          'set SIDECAR_TRANSPORT=seqpacket to match the parent');
+      }
+      this._input = stdin;
+      this._output = process.stdout;
+    } else {
+      let socket;
+      try {
+        // allowHalfOpen: input EOF must not shut down our sending side while
+        // replies are still being produced.
+        socket = new net.Socket({ fd: this.fd, readable: true, writable: true, allowHalfOpen: true });
+      } catch (err) {
+        if (err.code === 'ERR_INVALID_FD_TYPE' && isSocket(this.fd)) {
+          throw new Error(`SIDECAR_FD=${this.fd} is a socket Node cannot read as a stream (SOCK_SEQPACKET?); ` +
+            'set SIDECAR_TRANSPORT=seqpacket to match the parent');
+        }
+        // Without an inherited fd 3, Node's own epoll fd sits there.
+        throw new Error(`SIDECAR_FD=${this.fd} is not a socket this process inherited (${err.message}); ` +
+          'start the child through the sidecar parent, or unset SIDECAR_FD to use stdin/stdout');
+      }
+      this._input = this._output = socket;
+    }
+    this._bytes = new ByteQueue();
+    this._paused = false;
+    this._corked = false;
+    this._uncork = () => { this._corked = false; this._output.uncork(); };
+
+    this._onData = (chunk) => this._receiveChunk(chunk);
+    this._onEnd = () => this._end();
+    this._onInputError = (err) => {
+      // ECONNRESET/EPIPE mean the parent is gone: that is end of input.
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') this._end();
+      else this._fail(err);
+    };
+    this._onOutputError = (err) => { if (!this._writeError) this._writeError = err; };
+    this._input.on('data', this._onData);
+    this._input.on('end', this._onEnd);
+    this._input.on('error', this._onInputError);
+    this._output.on('error', this._onOutputError);
+  }
+
+  _receiveChunk(chunk) {
+    if (this.framing === 'lines') {
+      let start = 0;
+      for (;;) {
+        const newline = chunk.indexOf(10, start);
+        if (newline < 0) break;
+        this._bytes.push(chunk.subarray(start, newline));
+        let message = this._bytes.take(this._bytes.length);
+        start = newline + 1;
+        // "\r\n" is accepted as a line end, so the '\r' is framing, not payload.
+        if (message.length > 0 && message[message.length - 1] === 13) message = message.subarray(0, -1);
+        if (message.length > this.maxMessageSize) {
+          this._fail(new MessageTooLargeError(
+            `received a ${message.length}-byte line; SIDECAR_MAX_MESSAGE_SIZE is ${this.maxMessageSize}`));
+          return;
+        }
+        this._deliver(message);
+      }
+      this._bytes.push(chunk.subarray(start));
+      if (this._bytes.length > this.maxMessageSize + 1) {
+        this._fail(new MessageTooLargeError(
+          `received a line longer than SIDECAR_MAX_MESSAGE_SIZE=${this.maxMessageSize} bytes`));
+      }
+      return;
+    }
+    const bytes = this._bytes;
+    bytes.push(chunk);
+    while (bytes.length >= 4) {
+      const length = bytes.readUInt32BE();
+      if (length > this.maxMessageSize) {
+        this._fail(new MessageTooLargeError(
+          `received a length header announcing ${length} bytes; SIDECAR_MAX_MESSAGE_SIZE is ${this.maxMessageSize}`));
+        return;
+      }
+      if (bytes.length < 4 + length) break;
+      bytes.take(4);
+      this._deliver(bytes.take(length));
+    }
+  }
+
+  // --------------------------------------------------------- seqpacket setup
+
+  _openSeqpacket() {
+    // Node's net module cannot wrap a SOCK_SEQPACKET socket (libuv reports its
+    // type as UNKNOWN, and its stream reads would cut records at 64 KiB). A
+    // plain read(2)/write(2) on the fd keeps record boundaries, so fs.read on
+    // libuv's thread pool receives whole records and fs.writeSync sends one
+    // record per call.
+    this._rfd = this.fd;
+    this._wfd = this.fd === 0 ? 1 : this.fd;
+    for (const fd of new Set([this._rfd, this._wfd])) {
+      if (!isSocket(fd)) {
+        throw new Error(`SIDECAR_TRANSPORT=seqpacket but fd ${fd} is not a socket; ` +
+          'start the child through the sidecar parent, which passes a SOCK_SEQPACKET socket');
+      }
+    }
+    // max+1: the kernel silently drops the part of a record that does not fit
+    // the buffer, so only a buffer one byte bigger than allowed can tell.
+    this._recordBuffer = Buffer.allocUnsafe(this.maxMessageSize + 1);
+    this._reading = false;
+    this._readDelay = 0;
+    this._writes = [];       // records waiting because the fd said EAGAIN
+    this._writeDelay = 0;
+    this._writeTimer = null;
+  }
+
+  _readRecord() {
+    if (this._reading || this._ended || this._failure || this._closed) return;
+    this._reading = true;
+    fs.read(this._rfd, this._recordBuffer, 0, this._recordBuffer.length, null, (err, n) => {
+      this._reading = false;
+      if (this._closed) { this._closeSeqpacketFds(); return; }
+      if (err) {
+        if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') {
+          this._readDelay = Math.min(Math.max(1, this._readDelay * 2), MAX_RETRY_DELAY_MS);
+          setTimeout(() => this._pumpRecords(), this._readDelay);
+        } else if (err.code === 'ECONNRESET') {
+          this._end();
+        } else {
+          this._fail(err);
+        }
+        return;
+      }
+      this._readDelay = 0;
+      if (n === 0) { this._end(); return; } // empty records are not allowed, so 0 bytes is EOF
+      if (n > this.maxMessageSize) {
+        this._fail(new MessageTooLargeError(
+          `received a seqpacket record longer than SIDECAR_MAX_MESSAGE_SIZE=${this.maxMessageSize} bytes; ` +
+          'the kernel discarded its tail'));
+        return;
+      }
+      this._deliver(Buffer.from(this._recordBuffer.subarray(0, n)));
+      this._pumpRecords();
+    });
+  }
+
+  /**
+   * Read only while someone is waiting: a read pending on the thread pool
+   * cannot be cancelled and holds up process exit until the next record or
+   * EOF arrives, so no read is left in flight when nobody asked for one.
+   */
+  _pumpRecords() {
+    if (this._waiters.length > 0) this._readRecord();
+  }
+
+  _sendRecord(data) {
+    if (data.length === 0) {
+      throw new Error('seqpacket framing: empty messages are not allowed (a 0-byte record reads as end of input)');
+    }
+    if (this._writeError) return Promise.reject(this._writeError);
+    if (this._writes.length === 0) {
+      // Usual case: nothing is waiting, so write now. A record the kernel
+      // refuses throws here, like any other invalid message, instead of
+      // surfacing later.
+      try {
+        this._writeRecord(data);
+        return Promise.resolve();
+      } catch (err) {
+        if (err instanceof MessageTooLargeError) throw err;
+        if (err.code !== 'EAGAIN' && err.code !== 'EWOULDBLOCK') {
+          this._writeError = err;
+          return Promise.reject(err);
+        }
+      }
+    }
+    return new Promise((resolve, reject) => {
+      this._writes.push({ data, resolve, reject });
+      if (this._writes.length === 1) this._scheduleRecords();
+    });
+  }
+
+  /** One write(2) = one record. Throws MessageTooLargeError for EMSGSIZE, else the system error. */
+  _writeRecord(data) {
+    let written;
+    try {
+      written = fs.writeSync(this._wfd, data);
+    } catch (err) {
+      if (err.code === 'EMSGSIZE') {
+        throw new MessageTooLargeError(
+          `the kernel refused a ${data.length}-byte seqpacket record: records are limited by the ` +
+          `socket's SO_SNDBUF (minus ${SNDBUF_OVERHEAD} bytes), which Node cannot raise; have the parent raise ` +
+          'SO_SNDBUF on the child end, or lower SIDECAR_MAX_MESSAGE_SIZE');
+      }
+      throw err;
+    }
+    if (written !== data.length) {
+      // Cannot happen on SOCK_SEQPACKET; a split record must never pass silently.
+      throw new Error(`seqpacket write sent ${written} of ${data.length} bytes`);
+    }
+  }
+
+  _scheduleRecords() {
+    // The fd said EAGAIN (it was handed over non-blocking): retry on a timer.
+    this._writeDelay = Math.min(Math.max(1, this._writeDelay * 2), MAX_RETRY_DELAY_MS);
+    this._writeTimer = setTimeout(() => this._flushRecords(), this._writeDelay);
+  }
+
+  _flushRecords() {
+    this._writeTimer = null;
+    while (this._writes.length > 0) {
+      const item = this._writes[0];
+      if (this._writeError) {
+        this._writes.shift();
+        item.reject(this._writeError);
+        continue;
+      }
+      try {
+        this._writeRecord(item.data);
+      } catch (err) {
+        if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') {
+          this._scheduleRecords();
+          return;
+        }
+        this._writes.shift();
+        if (!(err instanceof MessageTooLargeError)) this._writeError = err;
+        item.reject(err);
+        continue;
+      }
+      this._writeDelay = 0;
+      this._writes.shift();
+      item.resolve();
+    }
+  }
+
+  _closeSeqpacketFds() {
+    for (const fd of new Set([this._rfd, this._wfd])) {
+      try { fs.closeSync(fd); } catch (_) { /* already closed */ }
+    }
+  }
+
+  // ------------------------------------------------------- receive plumbing
+
+  _deliver(message) {
+    const waiter = this._waiters.shift();
+    if (waiter) { waiter.resolve(message); return; }
+    this._queue.push(message);
+    this._queuedBytes += message.length;
+    if (this._input && !this._paused &&
+        (this._queue.length >= HIGH_WATER_MESSAGES || this._queuedBytes >= HIGH_WATER_BYTES)) {
+      this._paused = true;
+      this._input.pause();
+    }
+  }
+
+  _end() {
+    if (this._ended) return;
+    this._ended = true;
+    if (this._bytes && this._bytes.length > 0) {
+      log(`discarding ${this._bytes.length} bytes of an incomplete message at end of input`);
+      this._bytes.clear();
+    }
+    for (const waiter of this._waiters.splice(0)) waiter.resolve(undefined);
+  }
+
+  _fail(err) {
+    if (this._failure || this._ended) return;
+    // Framing is lost after a bad frame; stop reading rather than deliver garbage.
+    this._failure = err;
+    if (this._input) {
+      this._input.removeListener('data', this._onData);
+      this._input.pause();
+    }
+    for (const waiter of this._waiters.splice(0)) waiter.reject(err);
+  }
+
+  _nextRaw() {
+    if (this._queue.length > 0) {
+      const message = this._queue.shift();
+      this._queuedBytes -= message.length;
+      if (this._paused && this._queue.length < HIGH_WATER_MESSAGES / 2 &&
+          this._queuedBytes < HIGH_WATER_BYTES / 2) {
+        this._paused = false;
+        this._input.resume();
+      }
+      return Promise.resolve(message);
+    }
+    if (this._failure) return Promise.reject(this._failure);
+    if (this._ended) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      this._waiters.push({ resolve, reject });
+      if (this.transport === 'seqpacket') this._readRecord();
+    });
+  }
+
+  _decode(message, decode) {
+    if (message === undefined) return undefined;
+    if (decode === 'bytes') return message;
+    if (decode === 'text') return utf8.decode(message);
+    if (decode === 'json') return JSON.parse(utf8.decode(message));
+    return this.framing === 'lines' ? utf8.decode(message) : message;
+  }
+
+  // -------------------------------------------------------------- public API
+
+  /**
+   * Next message, or undefined at end of input (JSON null arrives as null).
+   * decode: undefined (string for `lines`, Buffer otherwise), 'text', 'bytes' or 'json'.
+   */
+  receive({ decode } = {}) {
+    if (!DECODES.has(decode)) {
+      return Promise.reject(new TypeError(`decode must be 'text', 'bytes' or 'json', got ${JSON.stringify(decode)}`));
+    }
+    if (this._closed) return Promise.reject(new Error('sidecar channel is closed'));
+    return this._nextRaw().then((message) => this._decode(message, decode));
+  }
+
+  receiveText() { return this.receive({ decode: 'text' }); }
+
+  receiveBytes() { return this.receive({ decode: 'bytes' }); }
+
+  receiveJson() { return this.receive({ decode: 'json' }); }
+
+  /**
+   * Async iterator over messages until end of input. Leaving the loop early
+   * (break) does not close the channel.
+   */
+  messages({ decode } = {}) {
+    const channel = this;
+    return {
+      next() {
+        return channel.receive({ decode }).then((value) =>
+          (value === undefined ? { value: undefined, done: true } : { value, done: false }));
+      },
+      return() { return Promise.resolve({ value: undefined, done: true }); },
+      [Symbol.asyncIterator]() { return this; },
+    };
+  }
+
+  [Symbol.asyncIterator]() { return this.messages(); }
+
+  /**
+   * Send one message (string as UTF-8, Buffer, Uint8Array). Invalid messages
+   * throw at once (MessageTooLargeError, Error for a newline in `lines`,
+   * an empty seqpacket message). The returned promise resolves once the
+   * message is handed to the kernel; await it for back-pressure. It never
+   * causes an unhandled rejection if you ignore it.
+   */
+  send(message) {
+    if (this._closed) throw new Error('sidecar channel is closed');
+    const data = toBuffer(message);
+    if (data.length > this.maxMessageSize) {
+      throw new MessageTooLargeError(`message is ${data.length} bytes; SIDECAR_MAX_MESSAGE_SIZE is ${this.maxMessageSize}`);
+    }
+    let written;
+    if (this.framing === 'seqpacket') {
+      written = this._sendRecord(data);
+    } else {
+      if (this.framing === 'lines') {
+        const newline = data.indexOf(10);
+        if (newline >= 0) {
+          throw new Error(`lines framing: message contains a newline at byte ${newline}; send JSON ` +
+            '(sendJson escapes newlines) or use SIDECAR_FRAMING=length-prefixed');
+        }
+      }
+      written = this._writeStream(data);
+    }
+    written.catch(noop);
+    return written;
+  }
+
+  /** Send value as JSON (never contains a raw newline, so it fits `lines`). */
+  sendJson(value) {
+    return this.send(jsonText(value));
+  }
+
+  _writeStream(data) {
+    if (this._writeError) return Promise.reject(this._writeError);
+    const output = this._output;
+    // Everything sent in one turn of the event loop leaves in one writev call.
+    if (!this._corked) {
+      this._corked = true;
+      output.cork();
+      setImmediate(this._uncork);
+    }
+    let pieces;
+    if (this.framing === 'lines') {
+      pieces = data.length <= COPY_LIMIT ? [Buffer.concat([data, NEWLINE])] : [data, NEWLINE];
+    } else {
+      const header = Buffer.allocUnsafe(4);
+      header.writeUInt32BE(data.length, 0);
+      pieces = data.length <= COPY_LIMIT ? [Buffer.concat([header, data])] : [header, data];
+    }
+    return new Promise((resolve, reject) => {
+      for (let i = 0; i < pieces.length - 1; i++) output.write(pieces[i]);
+      output.write(pieces[pieces.length - 1], (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  _sendReply(reply, jsonMode) {
+    if (reply instanceof Uint8Array || reply instanceof ArrayBuffer) return this.send(reply);
+    if (jsonMode) return this.send(jsonText(reply));
+    if (typeof reply === 'string') return this.send(reply);
+    if (reply === undefined || reply === null) {
+      throw new TypeError(`serve() handler returned ${reply}; every request needs exactly one reply ` +
+        "(return '' for an empty reply, or use decode: 'json' to send null)");
+    }
+    return this.send(jsonText(reply));
+  }
+
+  /**
+   * Flush what was sent and release the channel. Pending receive() calls
+   * resolve with undefined. On seqpacket a read already waiting on the
+   * thread pool cannot be interrupted; its fd is closed when it returns.
+   */
+  close() {
+    if (this._closed) return Promise.resolve();
+    this._closed = true;
+    openFds.delete(this.fd);
+    for (const waiter of this._waiters.splice(0)) waiter.resolve(undefined);
+    if (this.transport === 'seqpacket') {
+      if (this._writeTimer) clearTimeout(this._writeTimer);
+      for (const item of this._writes.splice(0)) item.reject(new Error('sidecar channel closed before the message was sent'));
+      if (!this._reading) this._closeSeqpacketFds();
+      return Promise.resolve();
+    }
+    const input = this._input;
+    const output = this._output;
+    input.removeListener('data', this._onData);
+    input.removeListener('end', this._onEnd);
+    if (this._corked) { this._corked = false; output.uncork(); }
+    return new Promise((resolve) => {
+      const finish = () => {
+        input.removeListener('error', this._onInputError);
+        input.on('error', noop); // late errors of a closed channel concern nobody
+        if (input !== output) input.destroy();
+        resolve();
+      };
+      if (this._writeError || output.destroyed || output.writableEnded) { finish(); return; }
+      // end() flushes queued writes first; for fd 3 it then shuts the socket
+      // down. process.stdout is never really closed by Node, which is fine: the
+      // parent sees EOF when this process exits.
+      output.end(() => {
+        if (input === output) output.destroy();
+        finish();
+      });
+    });
+  }
+}
+
+function isSocket(fd) {
+  try { return fs.fstatSync(fd).isSocket(); } catch (_) { return false; }
+}
+
+/**
+ * Open the channel the parent set up, configured from the SIDECAR_* environment.
+ * options (each overrides its environment variable): fd, transport, framing,
+ * maxMessageSize. Defaults without either: fd 0, stream, lines, 1 MiB.
+ */
+function open(options = {}) {
+  return new SidecarChannel(options);
+}
+
+/**
+ * Answer every request with handler(request), replies in request order, until
+ * end of input. Resolves at end of input (after the last reply is written);
+ * rejects with the first error of the handler.
+ *
+ * options.decode: undefined (string for `lines`, Buffer otherwise), 'text',
+ *   'bytes' or 'json'. The handler's return value (or promise) is the reply:
+ *   strings/Buffers go out as they are, other values as JSON; undefined/null
+ *   is an error. With decode 'json' everything but Buffers is JSON-encoded.
+ * options.concurrency: how many requests may be in progress at once (default
+ *   1: the handler is never called again before the previous reply is ready).
+ * options.channel: an already opened channel; otherwise one is opened (from
+ *   the remaining options and the environment) and closed at the end.
+ */
+async function serve(handler, options = {}) {
+  if (typeof handler !== 'function') throw new TypeError('serve() needs a handler function');
+  const { decode, concurrency = 1 } = options;
+  if (!DECODES.has(decode)) throw new TypeError(`decode must be 'text', 'bytes' or 'json', got ${JSON.stringify(decode)}`);
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new TypeError(`concurrency must be a positive integer, got ${concurrency}`);
+  }
+  const own = !options.channel;
+  const channel = options.channel || open(options);
+  const jsonMode = decode === 'json';
+
+  let active = 0;            // requests whose reply is not written yet
+  let tail = Promise.resolve();
+  let wakeSlot = null;
+  let rejectFailure;
+  const failed = new Promise((_, reject) => { rejectFailure = reject; });
+  failed.catch(noop);
+  const reply = (value) => {
+    channel._sendReply(value, jsonMode).catch((err) => {
+      // A parent that went away shows up as end of input next; any other
+      // failure (e.g. a record the kernel refuses) would silently break the
+      // one-reply-per-request rule, so it ends serve().
+      if (!PEER_GONE.has(err.code)) rejectFailure(err);
+    });
+  };
+  const release = () => {
+    active--;
+    if (wakeSlot) { const wake = wakeSlot; wakeSlot = null; wake(); }
+  };
+
+  try {
+    for (;;) {
+      if (active >= concurrency) await Promise.race([new Promise((resolve) => { wakeSlot = resolve; }), failed]);
+      // Racing with `failed` makes a rejected async handler end serve() at
+      // once, even while no further request is coming.
+      const request = await Promise.race([channel.receive({ decode }), failed]);
+      if (request === undefined) break;
+      const result = handler(request);
+      if (active === 0 && !(result && typeof result.then === 'function')) {
+        reply(result); // fast path: nothing earlier is pending, order is trivially kept
+        continue;
+      }
+      active++;
+      // Replies are chained so each is written only after the previous one,
+      // whatever order the handlers finish in.
+      tail = tail.then(() => result).then((value) => { reply(value); release(); });
+      tail.catch((err) => rejectFailure(err));
+    }
+    await Promise.race([tail, failed]);
+  } finally {
+    if (own) await channel.close();
+  }
+}
+
+module.exports = { open, serve, SidecarChannel, MessageTooLargeError, DEFAULT_MAX_MESSAGE_SIZE };

@@ -1,0 +1,6 @@
+// ESM entry point: the implementation lives in the CommonJS file next to it,
+// so both module systems share one copy of the channel state.
+import cjs from './sidecar-channel.js';
+
+export const { open, serve, SidecarChannel, MessageTooLargeError, DEFAULT_MAX_MESSAGE_SIZE } = cjs;
+export default cjs;

@@ -1,0 +1,649 @@
+#!/usr/bin/env python3
+"""Tests for the child-side clients (Python and Node), without the Java side.
+
+Run:  python3 clients/test_clients.py   (stdlib only; Node tests need `node` >= 18)
+
+Each test plays the parent: it creates a real AF_UNIX socketpair, starts the
+child the way the Java side does (stdio: socket on fds 0 and 1 as two
+descriptors; fd 3: the same `sh -c 'exec 3<&0 ...'` trampoline), and speaks
+the wire protocol with its own framing code, independent of the clients.
+"""
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PY_CLIENT_DIR = os.path.join(HERE, "python")
+NODE_CLIENT = os.path.join(HERE, "node", "sidecar-channel.js")
+NODE_ESM_CLIENT = os.path.join(HERE, "node", "sidecar-channel.mjs")
+PY_ECHO = [sys.executable, os.path.join(PY_CLIENT_DIR, "examples", "echo.py")]
+NODE = shutil.which("node")
+NODE_ECHO = [NODE or "node", os.path.join(HERE, "node", "examples", "echo.js")]
+# The same trampoline the Java side uses to move the socket from stdin to fd 3.
+FD3_LAUNCHER = ["sh", "-c", 'exec 3<&0 </dev/null >&2; exec "$0" "$@"']
+# Below Node's seqpacket record limit with a default SO_SNDBUF (212,960 bytes).
+MAX = 100000
+TIMEOUT = 10
+
+sys.path.insert(0, PY_CLIENT_DIR)
+import sidecar_channel  # noqa: E402
+
+FRAMINGS = [("stream", "lines"), ("stream", "length-prefixed"), ("seqpacket", "seqpacket")]
+
+
+def encode(framing, payload):
+    if framing == "lines":
+        return payload + b"\n"
+    if framing == "length-prefixed":
+        return len(payload).to_bytes(4, "big") + payload
+    return payload
+
+
+def utf8_payload(size):
+    """Exactly `size` bytes of mixed 1- to 4-byte UTF-8, no newline."""
+    pattern = "aé✓𝄞"
+    text = pattern * (size // len(pattern.encode()) + 1)
+    data = text.encode()[:size]
+    while True:  # cut back to a character boundary, then pad with ASCII
+        try:
+            data.decode()
+            break
+        except UnicodeDecodeError:
+            data = data[:-1]
+    return data + b"a" * (size - len(data))
+
+
+class Child:
+    """A child process on one end of a socketpair, started like the Java parent starts it."""
+
+    def __init__(self, cmd, *, transport="stream", framing="lines", fd=3, max_size=MAX,
+                 env=None, child_sock_setup=None, sndbuf=None):
+        kind = socket.SOCK_SEQPACKET if transport == "seqpacket" else socket.SOCK_STREAM
+        self.framing = framing
+        self.max_size = max_size
+        self.sock, child_end = socket.socketpair(socket.AF_UNIX, kind)
+        if child_sock_setup:
+            child_sock_setup(child_end)
+        if sndbuf:  # records bigger than SO_SNDBUF - 32 bytes cannot be sent at all
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+        full_env = dict(os.environ)
+        full_env.update({
+            "SIDECAR_NAME": "test", "SIDECAR_TRANSPORT": transport, "SIDECAR_FRAMING": framing,
+            "SIDECAR_MAX_MESSAGE_SIZE": str(max_size), "SIDECAR_FD": str(fd),
+        })
+        full_env.update(env or {})
+        if fd == 0:
+            second = child_end.dup()  # two descriptors of one socket, as the JDK needs
+            self.proc = subprocess.Popen(cmd, stdin=child_end.fileno(), stdout=second.fileno(),
+                                         stderr=subprocess.PIPE, env=full_env)
+            second.close()
+        else:
+            self.proc = subprocess.Popen(FD3_LAUNCHER + cmd, stdin=child_end.fileno(),
+                                         stderr=subprocess.PIPE, env=full_env)
+        child_end.close()  # else we would never see EOF when the child exits
+        self.replies = []
+        self.eof = False
+        self._cond = threading.Condition()
+        self._stderr = []
+        # Reading runs on its own thread: a parent that writes a window of
+        # requests before reading can deadlock once both socket buffers fill.
+        threading.Thread(target=self._read_loop, daemon=True).start()
+        self._stderr_thread = threading.Thread(target=self._read_stderr, daemon=True)
+        self._stderr_thread.start()
+
+    def _read_loop(self):
+        buf = b""
+        try:
+            while True:
+                # seqpacket: a buffer bigger than any allowed record, so an
+                # oversized reply would show up instead of being cut.
+                chunk = self.sock.recv(2 * self.max_size + 1 if self.framing == "seqpacket" else 65536)
+                if not chunk:
+                    break
+                if self.framing == "seqpacket":
+                    frames = [chunk]
+                else:
+                    buf += chunk
+                    frames = []
+                    while True:
+                        if self.framing == "lines":
+                            i = buf.find(b"\n")
+                            if i < 0:
+                                break
+                            frames.append(buf[:i])
+                            buf = buf[i + 1:]
+                        else:
+                            if len(buf) < 4 or len(buf) < 4 + int.from_bytes(buf[:4], "big"):
+                                break
+                            n = int.from_bytes(buf[:4], "big")
+                            frames.append(buf[4:4 + n])
+                            buf = buf[4 + n:]
+                with self._cond:
+                    self.replies.extend(frames)
+                    self._cond.notify_all()
+        except OSError:
+            pass
+        with self._cond:
+            self.eof = True
+            self._cond.notify_all()
+
+    def _read_stderr(self):
+        for line in self.proc.stderr:
+            self._stderr.append(line.decode(errors="replace"))
+
+    def send(self, payload, child_may_be_gone=False):
+        frame = encode(self.framing, payload)
+        try:
+            if self.framing == "seqpacket":
+                self.sock.send(frame)
+            else:
+                self.sock.sendall(frame)
+        except (BrokenPipeError, ConnectionResetError):
+            if not child_may_be_gone:
+                raise
+
+    def expect(self, count, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.replies) < count and not self.eof:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            return list(self.replies)
+
+    def close_input(self):
+        self.sock.shutdown(socket.SHUT_WR)
+
+    def wait(self, timeout=TIMEOUT):
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("child did not exit within {}s; stderr:\n{}".format(timeout, self.stderr()))
+        self._stderr_thread.join(TIMEOUT)
+        return code
+
+    def stderr(self):
+        return "".join(self._stderr)
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.sock.close()
+        self.proc.stderr.close()
+
+
+def children():
+    yield "python", PY_ECHO
+    if NODE:
+        yield "node", NODE_ECHO
+
+
+class ChildTestCase(unittest.TestCase):
+    maxDiff = 2000
+
+    def start(self, cmd, **kwargs):
+        child = Child(cmd, **kwargs)
+        self.addCleanup(child.cleanup)
+        return child
+
+    def script(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(text))
+        return path
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="sidecar-clients-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+
+class EchoTest(ChildTestCase):
+    def messages(self, framing):
+        msgs = [b"hello", "héllo wörld ✓ 𝄞 中文".encode(), utf8_payload(MAX - 1), utf8_payload(MAX)]
+        if framing == "lines":
+            msgs.append(b"tab\tand\rcarriage return inside")
+            msgs.append(b"\xff\xfe not UTF-8, echoed all the same")
+        else:
+            msgs.append(bytes(range(256)) * 4)  # every byte value, including \n and \0
+        if framing != "seqpacket":
+            msgs.append(b"")  # empty messages exist in stream framings only
+        msgs.extend(b"msg-%d" % i for i in range(500))  # pipelined: replies must keep FIFO order
+        return msgs
+
+    def test_echo_every_mode(self):
+        for lang, cmd in children():
+            for transport, framing in FRAMINGS:
+                for fd in (0, 3):
+                    with self.subTest(lang=lang, framing=framing, fd=fd):
+                        child = self.start(cmd, transport=transport, framing=framing, fd=fd)
+                        msgs = self.messages(framing)
+                        for m in msgs:
+                            child.send(m)
+                        replies = child.expect(len(msgs))
+                        self.assertEqual(len(replies), len(msgs), child.stderr())
+                        for i, (sent, got) in enumerate(zip(msgs, replies)):
+                            self.assertEqual(got, sent, "reply {} differs".format(i))
+                        child.close_input()
+                        self.assertEqual(child.wait(), 0, child.stderr())
+                        self.assertEqual(child.expect(len(msgs) + 1), replies, "no extra output")
+                        self.assertNotIn("Traceback", child.stderr())
+                        self.assertNotIn("Error", child.stderr())
+
+    def test_exits_when_parent_stops_without_waiting(self):
+        # The parent drops both directions at once and never reads a reply
+        # (a real kill -9 is covered by NoOrphansTest).
+        for lang, cmd in children():
+            for transport, framing in FRAMINGS:
+                for fd in (0, 3):
+                    with self.subTest(lang=lang, framing=framing, fd=fd):
+                        child = self.start(cmd, transport=transport, framing=framing, fd=fd)
+                        child.send(b"ping")
+                        self.assertEqual(child.expect(1), [b"ping"])
+                        child.send(b"unanswered")
+                        # shutdown, not just close(): our reader thread still
+                        # sits in recv() on this socket, which keeps it alive.
+                        child.sock.shutdown(socket.SHUT_RDWR)
+                        self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_crlf_accepted_on_input(self):
+        for lang, cmd in children():
+            with self.subTest(lang=lang):
+                child = self.start(cmd)
+                child.sock.sendall(b"windows\r\nunix\n")
+                self.assertEqual(child.expect(2), [b"windows", b"unix"])
+                child.close_input()
+                self.assertEqual(child.wait(), 0)
+
+    def test_incomplete_message_at_eof_is_discarded(self):
+        for lang, cmd in children():
+            for framing, partial in (("lines", b"no newline"), ("length-prefixed", b"\x00\x00\x00\x10abc")):
+                with self.subTest(lang=lang, framing=framing):
+                    child = self.start(cmd, framing=framing)
+                    child.send(b"whole")
+                    child.sock.sendall(partial)
+                    child.close_input()
+                    self.assertEqual(child.wait(), 0, child.stderr())
+                    self.assertEqual(child.expect(2), [b"whole"])
+                    self.assertIn("incomplete message", child.stderr())
+
+    def test_plain_pipes_work_for_manual_runs(self):
+        # Developers run children by hand (`echo hi | python3 echo.py`); stdio
+        # mode must not insist on a socket.
+        for lang, cmd in children():
+            with self.subTest(lang=lang):
+                out = subprocess.run(cmd, input="one\ntwo ✓\n".encode(), stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, timeout=TIMEOUT,
+                                     env={k: v for k, v in os.environ.items() if not k.startswith("SIDECAR_")})
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertEqual(out.stdout, "one\ntwo ✓\n".encode())
+
+    def test_seqpacket_fd_left_non_blocking(self):
+        # Nothing in the contract promises a blocking fd; Python switches it
+        # back, Node (which cannot) retries on EAGAIN.
+        for lang, cmd in children():
+            with self.subTest(lang=lang):
+                child = self.start(cmd, transport="seqpacket", framing="seqpacket",
+                                   child_sock_setup=lambda s: s.setblocking(False))
+                time.sleep(0.2)  # let the child find its input empty first
+                msgs = [b"a" * 10, utf8_payload(MAX)] + [b"n%d" % i for i in range(100)]
+                for m in msgs:
+                    child.send(m)
+                self.assertEqual(child.expect(len(msgs)), msgs)
+                child.close_input()
+                self.assertEqual(child.wait(), 0, child.stderr())
+
+
+class OversizeTest(ChildTestCase):
+    def test_oversized_input_is_an_error_not_truncated_data(self):
+        for lang, cmd in children():
+            for transport, framing in FRAMINGS:
+                with self.subTest(lang=lang, framing=framing):
+                    child = self.start(cmd, transport=transport, framing=framing)
+                    child.send(b"fine")
+                    self.assertEqual(child.expect(1), [b"fine"])
+                    child.send(b"y" * (MAX + 1), child_may_be_gone=True)
+                    child.send(b"after", child_may_be_gone=True)
+                    code = child.wait()
+                    self.assertNotEqual(code, 0)
+                    self.assertIn("SIDECAR_MAX_MESSAGE_SIZE", child.stderr())
+                    self.assertEqual(child.expect(2), [b"fine"], "nothing after the oversized message")
+
+    def test_node_seqpacket_record_limit_and_parent_raised_sndbuf(self):
+        if not NODE:
+            self.skipTest("node not installed")
+        big = b"z" * 300000  # above the 212,960-byte record limit of a default SO_SNDBUF
+        child = self.start(NODE_ECHO, transport="seqpacket", framing="seqpacket", max_size=1 << 20, sndbuf=1 << 20)
+        child.send(big)
+        self.assertNotEqual(child.wait(), 0)
+        self.assertIn("SO_SNDBUF", child.stderr())
+        # When the parent raises SO_SNDBUF on the child's end, Node needs nothing else.
+        child = self.start(NODE_ECHO, transport="seqpacket", framing="seqpacket", max_size=1 << 20, sndbuf=1 << 20,
+                           child_sock_setup=lambda s: s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20))
+        child.send(big)
+        self.assertEqual(child.expect(1), [big])
+        child.close_input()
+        self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_python_seqpacket_raises_its_own_sndbuf(self):
+        big = utf8_payload(1 << 20)
+        child = self.start(PY_ECHO, transport="seqpacket", framing="seqpacket", max_size=1 << 20, sndbuf=1 << 20)
+        child.send(big)
+        self.assertEqual(child.expect(1), [big])
+        child.close_input()
+        self.assertEqual(child.wait(), 0, child.stderr())
+
+
+class StrayOutputTest(ChildTestCase):
+    PY_NOISY = """
+        import sys
+        sys.path.insert(0, {client!r})
+        import sidecar_channel
+        if {before_open}:
+            print("junk before open")
+        def handle(message):
+            print("junk while handling", message)
+            return message
+        sidecar_channel.serve(handle)
+        print("junk after serve")
+    """
+    NODE_NOISY = """
+        const {{ serve }} = require({client!r});
+        process.stdout.write('junk before open\\n');
+        serve((message) => {{ console.log('junk while handling', message); return message; }})
+          .then(() => console.log('junk after serve'));
+    """
+
+    def check(self, cmd, fd):
+        child = self.start(cmd, fd=fd)
+        msgs = [b"one", b"two", utf8_payload(5000)]
+        for m in msgs:
+            child.send(m)
+        self.assertEqual(child.expect(len(msgs)), msgs)
+        child.close_input()
+        self.assertEqual(child.wait(), 0, child.stderr())
+        self.assertEqual(child.expect(len(msgs) + 1), msgs)
+        self.assertIn("junk while handling", child.stderr())
+        self.assertIn("junk after serve", child.stderr())
+
+    def test_fd3_child_printing_to_stdout(self):
+        self.check([sys.executable, self.script("noisy.py", self.PY_NOISY.format(client=PY_CLIENT_DIR, before_open=True))], 3)
+        if NODE:
+            self.check([NODE, self.script("noisy.js", self.NODE_NOISY.format(client=NODE_CLIENT))], 3)
+
+    def test_python_stdio_child_printing_to_stdout(self):
+        # protect_stdio moves the socket off fds 0/1, so print() after open()
+        # lands in the log. (What is printed before open() already went into
+        # the socket; nothing can take it back.)
+        self.check([sys.executable, self.script("noisy.py", self.PY_NOISY.format(client=PY_CLIENT_DIR, before_open=False))], 0)
+
+
+class NoOrphansTest(ChildTestCase):
+    PARENT = """
+        import socket, subprocess, sys, time
+        kind = socket.SOCK_SEQPACKET if sys.argv[1] == "seqpacket" else socket.SOCK_STREAM
+        parent, child = socket.socketpair(socket.AF_UNIX, kind)
+        proc = subprocess.Popen({launcher!r} + sys.argv[2:], stdin=child.fileno())
+        child.close()
+        parent.send(b"ping\\n" if sys.argv[1] == "stream" else b"ping")
+        parent.recv(100)
+        print(proc.pid, flush=True)
+        time.sleep(60)
+    """
+
+    def test_child_exits_when_parent_is_sigkilled(self):
+        libc = ctypes.CDLL(None, use_errno=True)
+        # PR_SET_CHILD_SUBREAPER: the orphaned child is re-parented to us, so
+        # we can collect its exit status.
+        if libc.prctl(36, 1, 0, 0, 0) != 0:
+            self.skipTest("prctl(PR_SET_CHILD_SUBREAPER) unavailable")
+        parent_script = self.script("parent.py", self.PARENT.format(launcher=FD3_LAUNCHER))
+        for lang, cmd in children():
+            for transport in ("stream", "seqpacket"):
+                with self.subTest(lang=lang, transport=transport):
+                    env = dict(os.environ, SIDECAR_FD="3", SIDECAR_TRANSPORT=transport,
+                               SIDECAR_FRAMING="lines" if transport == "stream" else "seqpacket")
+                    parent = subprocess.Popen([sys.executable, parent_script, transport] + cmd,
+                                              stdout=subprocess.PIPE, env=env)
+                    child_pid = int(parent.stdout.readline())
+                    parent.send_signal(signal.SIGKILL)
+                    parent.wait()
+                    parent.stdout.close()
+                    deadline = time.monotonic() + TIMEOUT
+                    status = None
+                    while time.monotonic() < deadline:
+                        try:
+                            pid, status = os.waitpid(child_pid, os.WNOHANG)
+                        except ChildProcessError:  # not re-parented to us yet
+                            pid = 0
+                        if pid:
+                            break
+                        time.sleep(0.01)
+                    else:
+                        os.kill(child_pid, signal.SIGKILL)
+                        self.fail("child outlived its kill -9'd parent")
+                    self.assertTrue(os.WIFEXITED(status))
+                    self.assertEqual(os.WEXITSTATUS(status), 0)
+
+
+class PythonApiTest(unittest.TestCase):
+    """In-process checks of the Python client on a socketpair."""
+
+    def pair(self, framing="lines", max_size=64, **kwargs):
+        transport = "seqpacket" if framing == "seqpacket" else "stream"
+        kind = socket.SOCK_SEQPACKET if framing == "seqpacket" else socket.SOCK_STREAM
+        parent, child = socket.socketpair(socket.AF_UNIX, kind)
+        self.addCleanup(parent.close)
+        channel = sidecar_channel.open(fd=child.detach(), transport=transport, framing=framing,
+                                       max_message_size=max_size, **kwargs)
+        self.addCleanup(channel.close)
+        return parent, channel
+
+    def test_send_validation(self):
+        _, ch = self.pair("lines")
+        with self.assertRaises(sidecar_channel.MessageTooLargeError) as err:
+            ch.send("x" * 65)
+        self.assertIsInstance(err.exception, ValueError)
+        self.assertIn("SIDECAR_MAX_MESSAGE_SIZE is 64", str(err.exception))
+        with self.assertRaisesRegex(ValueError, "newline"):
+            ch.send("a\nb")
+        with self.assertRaises(TypeError):
+            ch.send(42)
+        with self.assertRaisesRegex(ValueError, "already used by an open sidecar channel"):
+            sidecar_channel.open(fd=ch.fd)
+        _, ch = self.pair("seqpacket")
+        with self.assertRaisesRegex(ValueError, "empty"):
+            ch.send(b"")
+
+    def test_receive_types_and_eof(self):
+        parent, ch = self.pair("length-prefixed")
+        for payload in (b'{"a": [1, "\\u00e9"]}', "ü".encode(), b"\xff\x00", b"null"):
+            parent.sendall(encode("length-prefixed", payload))
+        parent.shutdown(socket.SHUT_WR)
+        self.assertEqual(ch.receive_json(), {"a": [1, "é"]})
+        self.assertEqual(ch.receive_text(), "ü")
+        self.assertEqual(ch.receive(), b"\xff\x00")
+        self.assertIsNone(ch.receive_json())
+        with self.assertRaises(EOFError):
+            ch.receive()
+        self.assertEqual(list(ch), [])
+
+    def test_lines_default_is_text_and_json_roundtrip(self):
+        parent, ch = self.pair("lines", max_size=1000)
+        parent.sendall(b"caf\xc3\xa9\n[1,2]\n")
+        self.assertEqual(next(iter(ch)), "café")
+        self.assertEqual(next(ch.iter_json()), [1, 2])
+        ch.send_json({"text": "two\nlines", "n": 1})
+        self.assertEqual(parent.recv(100), b'{"text":"two\\nlines","n":1}\n')
+
+    def test_oversize_length_header_fails_and_stays_failed(self):
+        parent, ch = self.pair("length-prefixed")
+        parent.sendall((65).to_bytes(4, "big") + b"x" * 65 + encode("length-prefixed", b"ok"))
+        for _ in range(2):
+            with self.assertRaisesRegex(sidecar_channel.MessageTooLargeError, "65 bytes"):
+                ch.receive()
+
+    def test_serve_replies_and_none_is_an_error(self):
+        parent, ch = self.pair("lines", max_size=1000)
+        parent.sendall(b'{"n": 1}\n{"n": 2}\n')
+        parent.shutdown(socket.SHUT_WR)
+        sidecar_channel.serve(lambda req: {"double": req["n"] * 2}, decode="json", channel=ch)
+        self.assertEqual(parent.recv(1000), b'{"double":2}\n{"double":4}\n')
+
+        parent, ch = self.pair("lines", max_size=1000)
+        parent.sendall(b"x\n")
+        with self.assertRaisesRegex(TypeError, "returned None"):
+            sidecar_channel.serve(lambda req: None, channel=ch)
+
+    def test_transport_mismatch_is_reported(self):
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.addCleanup(parent.close)
+        self.addCleanup(child.close)
+        with self.assertRaisesRegex(ValueError, "SOCK_SEQPACKET socket but SIDECAR_TRANSPORT=stream"):
+            sidecar_channel.open(fd=child.fileno(), transport="stream")
+        self.assertEqual(child.type, socket.SOCK_SEQPACKET)  # the failed open left the fd alone
+
+    def test_bad_environment(self):
+        cases = [
+            ({"SIDECAR_TRANSPORT": "udp"}, "SIDECAR_TRANSPORT"),
+            ({"SIDECAR_TRANSPORT": "stream", "SIDECAR_FRAMING": "seqpacket"}, "does not fit"),
+            ({"SIDECAR_MAX_MESSAGE_SIZE": "1MB"}, "not a decimal integer"),
+            ({"SIDECAR_MAX_MESSAGE_SIZE": "0"}, "positive"),
+        ]
+        for env, message in cases:
+            with self.subTest(env=env):
+                saved = {k: os.environ.get(k) for k in env}
+                os.environ.update(env)
+                try:
+                    with self.assertRaisesRegex(ValueError, message):
+                        sidecar_channel.open(fd=99)
+                finally:
+                    for k, v in saved.items():
+                        if v is None:
+                            os.environ.pop(k, None)
+                        else:
+                            os.environ[k] = v
+
+
+@unittest.skipUnless(NODE, "node not installed")
+class NodeApiTest(ChildTestCase):
+    def test_esm_and_cjs_entry_points(self):
+        script = self.script("check.mjs", """
+            import * as viaMjs from {mjs!r};
+            import viaCjsDefault from {cjs!r};
+            import {{ serve, open }} from {cjs!r};
+            const names = ['open', 'serve', 'SidecarChannel', 'MessageTooLargeError'];
+            const ok = names.every((n) => typeof viaMjs[n] === 'function' && viaMjs[n] === viaCjsDefault[n])
+              && serve === viaMjs.serve && open === viaMjs.open && viaMjs.default === viaCjsDefault;
+            serve((m) => (ok ? m : 'ESM exports broken'));
+        """.format(mjs=NODE_ESM_CLIENT, cjs=NODE_CLIENT))
+        child = self.start([NODE, script])
+        child.send(b"esm")
+        self.assertEqual(child.expect(1), [b"esm"], child.stderr())
+        child.close_input()
+        self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_async_handler_replies_stay_in_order(self):
+        script = self.script("async.js", """
+            const {{ serve }} = require({cjs!r});
+            let running = 0, peak = 0;
+            serve(async (m) => {{
+              running++; peak = Math.max(peak, running);
+              await new Promise((r) => setTimeout(r, Math.random() * 5));
+              running--;
+              return m === 'peak?' ? String(peak) : m;
+            }}, {{ decode: 'text', concurrency: Number(process.env.CONCURRENCY) }});
+        """.format(cjs=NODE_CLIENT))
+        for concurrency in (1, 8):
+            with self.subTest(concurrency=concurrency):
+                child = self.start([NODE, script], framing="length-prefixed",
+                                   env={"CONCURRENCY": str(concurrency)})
+                msgs = [b"r%d" % i for i in range(200)]
+                for m in msgs:
+                    child.send(m)
+                child.send(b"peak?")
+                replies = child.expect(len(msgs) + 1)
+                self.assertEqual(replies[:-1], msgs)
+                peak = int(replies[-1])
+                if concurrency == 1:
+                    self.assertEqual(peak, 1)
+                else:
+                    self.assertGreater(peak, 1)
+                    self.assertLessEqual(peak, concurrency)
+                child.close_input()
+                self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_validation_errors(self):
+        script = self.script("validate.js", """
+            const sc = require({cjs!r});
+            const channel = sc.open();
+            const attempt = (f) => {{ try {{ f(); return 'no error'; }} catch (e) {{ return e.name + ': ' + e.message; }} }};
+            (async () => {{
+              const first = await channel.receiveJson();
+              const results = [
+                attempt(() => channel.send('x'.repeat(201))),
+                attempt(() => channel.send('a\\nb')),
+                attempt(() => channel.send(42)),
+                attempt(() => channel.sendJson(undefined)),
+                attempt(() => sc.open()),
+                String(first === null),
+              ];
+              for (const r of results) await channel.send(r.replace(/\\n/g, ' '));
+              await channel.sendJson({{ text: 'two\\nlines' }});
+              const eof = await channel.receive();
+              await channel.send(String(eof));
+              await channel.close();
+            }})();
+        """.format(cjs=NODE_CLIENT))
+        child = self.start([NODE, script], max_size=200)
+        child.send(b"null")
+        child.close_input()
+        replies = [r.decode() for r in child.expect(8)]
+        self.assertEqual(child.wait(), 0, child.stderr())
+        self.assertRegex(replies[0], r"^MessageTooLargeError: message is 201 bytes; SIDECAR_MAX_MESSAGE_SIZE is 200")
+        self.assertRegex(replies[1], r"^Error: lines framing: message contains a newline")
+        self.assertRegex(replies[2], r"^TypeError: send\(\) takes a string")
+        self.assertRegex(replies[3], r"^TypeError: undefined cannot be sent as JSON")
+        self.assertRegex(replies[4], r"already used by an open sidecar channel")
+        self.assertEqual(replies[5], "true")  # JSON null is a message; end of input is undefined
+        self.assertEqual(json.loads(replies[6]), {"text": "two\nlines"})
+        self.assertEqual(replies[7], "undefined")
+
+    def test_seqpacket_empty_send_and_stream_mismatch(self):
+        script = self.script("empty.js", """
+            const sc = require({cjs!r});
+            const channel = sc.open();
+            channel.receive().then(async () => {{
+              try {{ channel.send(''); await channel.send('no error'); }}
+              catch (e) {{ await channel.send(e.message); }}
+              await channel.close();
+            }});
+        """.format(cjs=NODE_CLIENT))
+        child = self.start([NODE, script], transport="seqpacket", framing="seqpacket")
+        child.send(b"go")
+        self.assertRegex(child.expect(1)[0].decode(), "empty messages are not allowed")
+        self.assertEqual(child.wait(), 0, child.stderr())
+        for fd in (0, 3):
+            with self.subTest(fd=fd):
+                child = self.start(NODE_ECHO, transport="seqpacket", framing="seqpacket", fd=fd,
+                                   env={"SIDECAR_TRANSPORT": "stream", "SIDECAR_FRAMING": "lines"})
+                self.assertNotEqual(child.wait(), 0)
+                self.assertIn("set SIDECAR_TRANSPORT=seqpacket", child.stderr())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
