@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Finds whole frames in the bytes read from one connection. Keeps partial frames between calls in a
- * buffer never larger than the maximum message size plus the framing's overhead.
+ * buffer of at most the maximum message size plus the framing's overhead.
  */
 interface FrameDecoder {
 

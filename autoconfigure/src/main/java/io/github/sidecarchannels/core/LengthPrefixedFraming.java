@@ -28,7 +28,10 @@ final class LengthPrefixedFraming implements Framing {
 
 	@Override
 	public void writeHeader(int payloadLength, ByteBuffer target) {
-		target.putInt(payloadLength);
+		target.put((byte) (payloadLength >>> 24))
+			.put((byte) (payloadLength >>> 16))
+			.put((byte) (payloadLength >>> 8))
+			.put((byte) payloadLength);
 	}
 
 	@Override
@@ -63,26 +66,38 @@ final class LengthPrefixedFraming implements Framing {
 					continuePartial(input, sink);
 				}
 				else if (this.header.position() > 0 || input.remaining() < HEADER) {
-					continueHeader(input);
+					continueHeader(input, sink);
 				}
 				else {
-					int length = checkedLength(input.getInt(input.position()), input);
+					int length = checkedLength(bigEndianInt(input, input.position()), input);
 					input.position(input.position() + HEADER);
 					startBody(length, input, sink);
 				}
 			}
 		}
 
-		private void continueHeader(ByteBuffer input) throws FramingException {
+		private void continueHeader(ByteBuffer input, FrameSink sink) throws FramingException {
 			while (this.header.hasRemaining() && input.hasRemaining()) {
 				this.header.put(input.get());
 			}
 			if (!this.header.hasRemaining()) {
 				this.header.flip();
-				int length = checkedLength(this.header.getInt(0), this.header);
+				int length = checkedLength(bigEndianInt(this.header, 0), this.header);
 				this.header.clear();
-				this.partial = ByteBuffer.allocate(length);
+				if (length == 0) {
+					// nothing more to wait for: an empty frame is complete with its header
+					sink.frame(new byte[0], 0);
+				}
+				else {
+					this.partial = ByteBuffer.allocate(length);
+				}
 			}
+		}
+
+		/** Independent of the buffer's byte order: the wire is always big-endian. */
+		private static int bigEndianInt(ByteBuffer bytes, int index) {
+			return ((bytes.get(index) & 0xff) << 24) | ((bytes.get(index + 1) & 0xff) << 16)
+					| ((bytes.get(index + 2) & 0xff) << 8) | (bytes.get(index + 3) & 0xff);
 		}
 
 		private void startBody(int length, ByteBuffer input, FrameSink sink) {

@@ -126,7 +126,7 @@ final class LineFraming implements Framing {
 
 		private void ensurePartialCapacity(int needed) {
 			if (needed > this.partial.length) {
-				int size = Math.max(INITIAL_PARTIAL, this.partial.length);
+				int size = Math.min(Math.max(INITIAL_PARTIAL, this.partial.length), this.partialCap);
 				while (size < needed) {
 					size = (int) Math.min((long) size * 2, this.partialCap);
 				}

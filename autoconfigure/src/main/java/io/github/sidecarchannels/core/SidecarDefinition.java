@@ -17,6 +17,9 @@ public final class SidecarDefinition {
 	/** Default {@link #maxMessageSize()}: 1 MiB. */
 	public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
 
+	/** The largest {@link #maxMessageSize()} allowed: buffers add framing and detection bytes to it. */
+	public static final int MAX_MESSAGE_SIZE_LIMIT = Integer.MAX_VALUE - 1024;
+
 	/** Default {@link #stopTimeout()}. */
 	public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -360,8 +363,9 @@ public final class SidecarDefinition {
 			require(this.transport != null, "transport", "the transport must be stream or seqpacket");
 			require(this.framing != null, "framing", "the framing must be lines or length-prefixed");
 			require(this.socketMode != null, "socket", "the socket mode must be stdio or fd3");
-			require(this.maxMessageSize > 0, "max-message-size",
-					"the maximum message size must be positive, got " + this.maxMessageSize + " bytes");
+			require(this.maxMessageSize > 0 && this.maxMessageSize <= MAX_MESSAGE_SIZE_LIMIT, "max-message-size",
+					"the maximum message size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT + " bytes, got "
+							+ this.maxMessageSize);
 			require(this.stopTimeout != null && !this.stopTimeout.isNegative(), "stop-timeout",
 					"the stop timeout must be zero or positive, got " + this.stopTimeout);
 			require(this.maxInFlight > 0, "max-in-flight", "max-in-flight must be positive, got " + this.maxInFlight);
