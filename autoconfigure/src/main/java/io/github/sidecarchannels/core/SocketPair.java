@@ -2,116 +2,102 @@ package io.github.sidecarchannels.core;
 
 import java.io.Closeable;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.FileChannel;
 
-import org.newsclub.net.unix.AFSocketType;
-import org.newsclub.net.unix.AFUNIXDatagramChannel;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.newsclub.net.unix.AFUNIXSocketPair;
 import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * The AF_UNIX socketpair between the application and one child: our end as a blocking
  * {@link ByteChannel}, the child's end as {@link Redirect}s for {@link ProcessBuilder}.
+ * <p>
+ * Our end is read and written through two separate file channels on the one descriptor, so a thread
+ * blocked reading never holds up the writing thread; read(2) and write(2) on a socket behave like
+ * recv and send, and on seqpacket one call is one record.
  */
 final class SocketPair implements Closeable {
 
 	/** Kernel bookkeeping per seqpacket record on top of its payload (observed 992 bytes; kept generous). */
 	private static final int SEQPACKET_HEADROOM = 64 * 1024;
 
-	private static final int SHUT_RD = 0;
-
-	private static final int SHUT_WR = 1;
-
-	private final String sidecarName;
-
-	private final ByteChannel parent;
-
-	private final ByteChannel child;
-
 	private final FileDescriptor parentFd;
 
 	private final FileDescriptor childFd;
 
+	private final Channel channel;
+
 	private FileDescriptor childDuplicate;
 
-	private SocketPair(String sidecarName, ByteChannel parent, FileDescriptor parentFd, ByteChannel child,
-			FileDescriptor childFd) {
-		this.sidecarName = sidecarName;
-		this.parent = parent;
+	private SocketPair(FileDescriptor parentFd, FileDescriptor childFd) {
 		this.parentFd = parentFd;
-		this.child = child;
 		this.childFd = childFd;
+		this.channel = new Channel(parentFd);
 	}
 
 	static SocketPair open(SidecarDefinition definition) throws IOException {
-		if (definition.transport() == Transport.SEQPACKET) {
-			return openSeqpacket(definition);
-		}
-		AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
-		AFUNIXSocketChannel parent = pair.getSocket1();
-		AFUNIXSocketChannel child = pair.getSocket2();
-		return new SocketPair(definition.name(), parent, parent.getFileDescriptor(), child, child.getFileDescriptor());
-	}
-
-	private static SocketPair openSeqpacket(SidecarDefinition definition) throws IOException {
-		AFUNIXSocketPair<AFUNIXDatagramChannel> pair;
+		FileDescriptor[] fds;
 		try {
-			pair = AFUNIXSocketPair.openDatagram(AFSocketType.SOCK_SEQPACKET);
-		}
-		catch (IOException | UnsupportedOperationException ex) {
-			throw new SidecarConfigurationException(definition.name(), "transport",
-					"this OS cannot create an AF_UNIX SOCK_SEQPACKET pair (" + ex.getMessage()
-							+ "); use transport: stream",
-					ex);
-		}
-		AFUNIXDatagramChannel parent = pair.getSocket1();
-		AFUNIXDatagramChannel child = pair.getSocket2();
-		SocketPair socketPair = new SocketPair(definition.name(), parent, parent.getFileDescriptor(), child,
-				child.getFileDescriptor());
-		try {
-			sizeForRecords(parent, definition.maxMessageSize());
-			sizeForRecords(child, definition.maxMessageSize());
-			socketPair.proveRecordFits(definition.maxMessageSize());
+			fds = NativeSockets.socketPair(definition.transport());
 		}
 		catch (IOException ex) {
-			socketPair.close();
-			throw new SidecarConfigurationException(definition.name(), "max-message-size",
-					"a seqpacket record of " + definition.maxMessageSize()
-							+ " bytes does not fit this machine's socket buffers (" + ex.getMessage()
-							+ "); lower max-message-size or raise the kernel limit net.core.wmem_max",
-					ex);
+			if (definition.transport() != Transport.SEQPACKET) {
+				throw ex;
+			}
+			throw new SidecarConfigurationException(definition.name(), "transport", "this OS cannot create an AF_UNIX "
+					+ "SOCK_SEQPACKET pair (" + ex.getMessage() + "); use transport: stream", ex);
 		}
-		return socketPair;
+		SocketPair pair = new SocketPair(fds[0], fds[1]);
+		if (definition.transport() == Transport.SEQPACKET) {
+			pair.sizeForRecords(definition);
+		}
+		return pair;
 	}
 
-	private static void sizeForRecords(AFUNIXDatagramChannel channel, int maxMessageSize) throws IOException {
+	private void sizeForRecords(SidecarDefinition definition) {
+		int maxMessageSize = definition.maxMessageSize();
+		try {
+			sizeForRecords(this.parentFd, maxMessageSize);
+			sizeForRecords(this.childFd, maxMessageSize);
+			proveRecordFits(maxMessageSize);
+		}
+		catch (IOException ex) {
+			close();
+			throw new SidecarConfigurationException(definition.name(), "max-message-size",
+					"a seqpacket record of " + maxMessageSize + " bytes does not fit this machine's socket buffers ("
+							+ ex.getMessage() + "); lower max-message-size or raise the kernel limit net.core.wmem_max",
+					ex);
+		}
+	}
+
+	private static void sizeForRecords(FileDescriptor fd, int maxMessageSize) throws IOException {
 		int wanted = (int) Math.min(Integer.MAX_VALUE, (long) maxMessageSize + SEQPACKET_HEADROOM);
-		if (channel.socket().getSendBufferSize() < wanted) {
-			channel.socket().setSendBufferSize(wanted);
+		if (NativeSockets.sendBufferSize(fd) < wanted) {
+			NativeSockets.sendBufferSize(fd, wanted);
 		}
 		// Linux caps the size silently; refuse before allocating a test record that cannot fit.
-		int granted = channel.socket().getSendBufferSize();
+		int granted = NativeSockets.sendBufferSize(fd);
 		if (granted < maxMessageSize) {
 			throw new IOException("the kernel granted a send buffer of " + granted + " bytes");
 		}
 	}
 
-	/** The kernel silently caps buffer sizes, so the only proof that a record fits is to send one. */
+	/** The kernel's bookkeeping varies, so the only proof that a record fits is to send one each way. */
 	private void proveRecordFits(int maxMessageSize) throws IOException {
+		// Not closed: the child's descriptor must stay open for the child.
+		Channel child = new Channel(this.childFd);
 		ByteBuffer record = ByteBuffer.allocateDirect(maxMessageSize);
 		ByteBuffer received = ByteBuffer.allocateDirect(maxMessageSize + 1);
-		this.parent.write(record);
-		this.child.read(received);
+		this.channel.write(record);
+		child.read(received);
 		record.clear();
 		received.clear();
-		this.child.write(record);
-		this.parent.read(received);
+		child.write(record);
+		this.channel.read(received);
 		if (received.position() != maxMessageSize) {
 			throw new IOException("a test record came back with " + received.position() + " bytes");
 		}
@@ -119,7 +105,7 @@ final class SocketPair implements Closeable {
 
 	/** @return our end, used by exactly one reading and one writing thread */
 	ByteChannel channel() {
-		return this.parent;
+		return this.channel;
 	}
 
 	/** @return a redirect that makes the child's stdin its end of the socket */
@@ -138,30 +124,15 @@ final class SocketPair implements Closeable {
 		return duplicate.as(Redirect.class);
 	}
 
-	/**
-	 * Once the child runs, drop our copies of its end, or we would never see EOF when it dies. Closing
-	 * through a plain stream first releases the descriptor without junixsocket's shutdown, which would
-	 * cut the child's connection too.
-	 */
+	/** Once the child runs, drop our copies of its end, or we would never see EOF when it dies. */
 	void releaseChildEnd() {
 		closeQuietly(this.childDuplicate);
 		closeQuietly(this.childFd);
-		try {
-			this.child.close();
-		}
-		catch (IOException ex) {
-			// The descriptor is already closed; nothing is left to release.
-		}
 	}
 
 	/** Signal end of input to the child while still reading its replies. */
 	void shutdownOutput() throws IOException {
-		if (this.parent instanceof AFUNIXSocketChannel stream) {
-			stream.shutdownOutput();
-		}
-		else {
-			shutdownNative(SHUT_WR);
-		}
+		NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_WR);
 	}
 
 	/**
@@ -169,38 +140,22 @@ final class SocketPair implements Closeable {
 	 * has exited but a descendant may still hold its end of the socket.
 	 */
 	void shutdownInput() throws IOException {
-		if (this.parent instanceof AFUNIXSocketChannel stream) {
-			stream.shutdownInput();
-		}
-		else {
-			shutdownNative(SHUT_RD);
-		}
+		NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RD);
 	}
 
-	/**
-	 * junixsocket offers no half-close on datagram-style channels; its native shutdown does it.
-	 */
-	private void shutdownNative(int how) throws IOException {
-		try {
-			Method shutdown = Class.forName("org.newsclub.net.unix.NativeUnixSocket")
-				.getDeclaredMethod("shutdown", FileDescriptor.class, int.class);
-			shutdown.setAccessible(true);
-			shutdown.invoke(null, this.parentFd, how);
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			throw new IOException("Sidecar '" + this.sidecarName + "': cannot half-close the seqpacket socket", ex);
-		}
-	}
-
+	/** Shut down first: closing a descriptor does not wake a thread blocked on it, shutting it down does. */
 	@Override
 	public void close() {
 		releaseChildEnd();
-		try {
-			this.parent.close();
+		if (this.parentFd.valid()) {
+			try {
+				NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RDWR);
+			}
+			catch (IOException ex) {
+				// Not connected any more: nothing to wake.
+			}
 		}
-		catch (IOException ex) {
-			// Closing our end can only fail if it is already gone.
-		}
+		this.channel.close();
 	}
 
 	private static void closeQuietly(FileDescriptor fd) {
@@ -212,6 +167,46 @@ final class SocketPair implements Closeable {
 				// Already closed.
 			}
 		}
+	}
+
+	/**
+	 * One socket descriptor as a channel: reads and writes go through separate file channels, which
+	 * lock independently.
+	 */
+	private static final class Channel implements ByteChannel {
+
+		private final FileDescriptor fd;
+
+		private final FileChannel reads;
+
+		private final FileChannel writes;
+
+		Channel(FileDescriptor fd) {
+			this.fd = fd;
+			this.reads = new FileInputStream(fd).getChannel();
+			this.writes = new FileOutputStream(fd).getChannel();
+		}
+
+		@Override
+		public int read(ByteBuffer target) throws IOException {
+			return this.reads.read(target);
+		}
+
+		@Override
+		public int write(ByteBuffer source) throws IOException {
+			return this.writes.write(source);
+		}
+
+		@Override
+		public boolean isOpen() {
+			return this.fd.valid();
+		}
+
+		@Override
+		public void close() {
+			closeQuietly(this.fd);
+		}
+
 	}
 
 }
