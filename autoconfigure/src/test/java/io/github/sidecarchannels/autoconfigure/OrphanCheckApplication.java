@@ -11,8 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Run in a separate JVM by {@link SidecarOrphanTests}: starts a {@code cat} and a python3 sidecar,
- * prints their pids, then waits to be killed.
+ * Run in a separate JVM by {@link SidecarOrphanTests}: starts a {@code cat}, a Python-client and a
+ * Node-client sidecar, prints their pids, then waits to be killed.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration(SidecarAutoConfiguration.class)
@@ -22,10 +22,13 @@ public class OrphanCheckApplication {
 		SpringApplication application = new SpringApplication(OrphanCheckApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		ConfigurableApplicationContext context = application.run("--sidecar.processes.cat.command=cat",
-				"--sidecar.processes.py.command=python3," + args[0]);
-		long cat = context.getBean("sidecar.cat", Sidecar.class).pid();
-		long python = context.getBean("sidecar.py", Sidecar.class).pid();
-		System.out.println("PIDS " + cat + " " + python);
+				"--sidecar.processes.py.command=python3," + args[0], "--sidecar.processes.node.command=node," + args[1],
+				"--sidecar.processes.node.socket=fd3");
+		StringBuilder pids = new StringBuilder("PIDS");
+		for (String name : new String[] { "cat", "py", "node" }) {
+			pids.append(' ').append(context.getBean("sidecar." + name, Sidecar.class).pid());
+		}
+		System.out.println(pids);
 		System.out.flush();
 		new CountDownLatch(1).await();
 	}

@@ -17,29 +17,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A JVM killed with SIGKILL cannot stop its sidecars; the socketpair's end of file must.
+ * A JVM killed with SIGKILL cannot stop its sidecars; the socketpair's end of file must: {@code cat},
+ * and children built on the Python and Node clients, exit on it.
  */
 class SidecarOrphanTests {
 
 	@Test
 	void childrenExitWhenTheApplicationJvmIsKilled() throws Exception {
 		String python = ClientMatrixTests.CLIENTS.resolve("python/examples/echo.py").toString();
+		String node = ClientMatrixTests.CLIENTS.resolve("node/examples/echo.js").toString();
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		List<String> command = new ArrayList<>(List.of(java.toString()));
 		if (Runtime.version().feature() >= 24) {
 			command.add("--enable-native-access=ALL-UNNAMED");
 		}
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), OrphanCheckApplication.class.getName(),
-				python));
+				python, node));
 		Process application = new ProcessBuilder(command).redirectErrorStream(true).start();
 		try {
 			long[] pids = readPids(application);
-			ProcessHandle cat = ProcessHandle.of(pids[0]).orElseThrow();
-			ProcessHandle pythonChild = ProcessHandle.of(pids[1]).orElseThrow();
-			assertThat(cat.isAlive()).isTrue();
-			assertThat(pythonChild.isAlive()).isTrue();
+			assertThat(pids).hasSize(3);
+			for (long pid : pids) {
+				assertThat(exited(pid)).as("pid %d before the kill", pid).isFalse();
+			}
 			application.destroyForcibly();
-			await().atMost(Duration.ofSeconds(2)).until(() -> exited(pids[0]) && exited(pids[1]));
+			await().atMost(Duration.ofSeconds(2)).until(() -> exited(pids[0]) && exited(pids[1]) && exited(pids[2]));
 		}
 		finally {
 			application.destroyForcibly();
@@ -71,13 +73,13 @@ class SidecarOrphanTests {
 		StringBuilder seen = new StringBuilder();
 		while ((line = output.readLine()) != null) {
 			if (line.startsWith("PIDS ")) {
-				String[] parts = line.split(" ");
+				String[] parts = line.substring(5).split(" ");
 				// keep draining the output so the JVM never blocks on a full pipe
 				Thread drain = new Thread(() -> output.lines().forEach((ignored) -> {
 				}));
 				drain.setDaemon(true);
 				drain.start();
-				return new long[] { Long.parseLong(parts[1]), Long.parseLong(parts[2]) };
+				return java.util.Arrays.stream(parts).mapToLong(Long::parseLong).toArray();
 			}
 			seen.append(line).append('\n');
 		}
