@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -97,6 +98,7 @@ public final class SidecarAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "sidecarsHealthIndicator")
+		@ConditionalOnEnabledHealthIndicator("sidecars")
 		SidecarsHealthIndicator sidecarsHealthIndicator(SidecarRegistry registry) {
 			return new SidecarsHealthIndicator(registry);
 		}

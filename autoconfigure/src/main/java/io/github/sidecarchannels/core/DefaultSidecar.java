@@ -190,7 +190,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		// RUNNING before the reader exists, so a child that dies at once is seen to fail.
 		transition(SidecarState.RUNNING, "pid " + this.childPid + " " + this.definition.command());
 		startThreads();
-		this.process.onExit().thenRun(this::childExited);
+		SocketPair connection = this.socket;
+		this.process.onExit().thenRun(() -> childExited(connection));
 	}
 
 	/** All fields are set before any thread runs: a child that dies at once ends the reader at once. */
@@ -286,14 +287,12 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	/**
 	 * A descendant that inherited the socket would keep the reader waiting after the child itself has
-	 * exited; shutting our read side lets it finish once queued data is consumed.
+	 * exited; shutting our read side lets it finish once queued data is consumed. The pair is the one
+	 * this child was given: by the time it exits, a restart may have installed another.
 	 */
-	private void childExited() {
-		SocketPair current = this.socket;
+	private void childExited(SocketPair connection) {
 		try {
-			if (current != null) {
-				current.shutdownInput();
-			}
+			connection.shutdownInput();
 		}
 		catch (IOException ex) {
 			// Already closed: the reader has ended.
@@ -324,13 +323,17 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		// The child's last words are usually still in the stderr pipe: read them into the tail first.
 		join(this.stderrThread, EXIT_AFTER_EOF);
 		boolean stopping = this.state.get() == SidecarState.STOPPING;
-		SidecarExitedException cause = new SidecarExitedException(name(), exitCode,
-				stopping ? "was stopped" : describeEnd(failure), stderrTail());
+		String reason = stopping ? "was stopped" : describeEnd(failure);
+		SidecarExitedException cause = new SidecarExitedException(name(), exitCode, reason, stderrTail());
 		closeConnection(cause);
 		if (!stopping) {
 			boolean failed = protocolViolation || failure != null || exitCode == null || exitCode != 0;
-			afterChildGone(SidecarState.RUNNING, failed, cause.getMessage());
+			afterChildGone(SidecarState.RUNNING, failed, withExitCode(reason, exitCode));
 		}
+	}
+
+	private static String withExitCode(String reason, Integer exitCode) {
+		return (exitCode != null) ? reason + " (exit code " + exitCode + ")" : reason;
 	}
 
 	private String describeEnd(Exception failure) {
@@ -378,7 +381,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 			return;
 		}
 		String why = (policy.restartsAfter(failed)) ? reason + "; gave up after " + policy.maxRestarts()
-				+ " restarts within " + policy.window() : reason;
+				+ " restarts within " + SidecarTimer.format(policy.window()) : reason;
 		this.lastFailure = why;
 		if (compareAndTransition(from, failed ? SidecarState.FAILED : SidecarState.STOPPED, why)) {
 			reportUndelivered(takeUnwritten(), why);
@@ -387,7 +390,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 
 	private void scheduleRestart(SidecarState from, Duration delay, String reason) {
 		this.lastFailure = reason;
-		if (compareAndTransition(from, SidecarState.RESTARTING, reason + "; restarting in " + delay.toMillis() + "ms")) {
+		if (compareAndTransition(from, SidecarState.RESTARTING, reason + "; restarting in " + SidecarTimer.format(delay))) {
 			this.scheduledRestart = SidecarTimer.scheduleBlocking(this::restartAfterBackoff, delay,
 					"sidecar-" + name() + "-restart");
 		}
@@ -461,8 +464,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		for (Outgoing message : unwritten) {
 			this.metrics.error("undelivered");
 			if (message.request != null) {
-				this.pending.fail(message.request,
-						new SidecarExitedException(name(), this.lastExitCode, reason, stderrTail()));
+				this.pending.fail(message.request, new SidecarExitedException(name(), this.lastExitCode,
+						"did not take the request: " + reason, stderrTail()));
 			}
 			else {
 				this.errors.send(new ErrorMessage(new MessageDeliveryException(message.message,

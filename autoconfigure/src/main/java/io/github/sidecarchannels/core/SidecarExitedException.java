@@ -32,7 +32,7 @@ public class SidecarExitedException extends MessagingException {
 
 	private static String describe(String sidecarName, Integer exitCode, String reason, List<String> stderrTail) {
 		StringBuilder text = new StringBuilder("Sidecar '").append(sidecarName).append("' ").append(reason);
-		if (exitCode != null) {
+		if (exitCode != null && !reason.contains("(exit code ")) {
 			text.append(" (exit code ").append(exitCode).append(')');
 		}
 		if (!stderrTail.isEmpty()) {

@@ -40,4 +40,13 @@ final class SidecarTimer {
 		}, delay.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
+	/** Durations as people write them in configuration: {@code 100ms}, {@code 30s}, {@code 2m}. */
+	static String format(Duration duration) {
+		long millis = duration.toMillis();
+		if (millis % 60_000 == 0 && millis > 0) {
+			return (millis / 60_000) + "m";
+		}
+		return (millis % 1000 == 0 && millis > 0) ? (millis / 1000) + "s" : millis + "ms";
+	}
+
 }

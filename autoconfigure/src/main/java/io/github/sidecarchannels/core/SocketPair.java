@@ -140,7 +140,10 @@ final class SocketPair implements Closeable {
 	 * has exited but a descendant may still hold its end of the socket.
 	 */
 	void shutdownInput() throws IOException {
-		NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RD);
+		// A closed descriptor's number may already belong to something else: never touch it.
+		if (this.parentFd.valid()) {
+			NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RD);
+		}
 	}
 
 	/** Shut down first: closing a descriptor does not wake a thread blocked on it, shutting it down does. */
