@@ -325,11 +325,13 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		boolean stopping = this.state.get() == SidecarState.STOPPING;
 		String reason = stopping ? "was stopped" : describeEnd(failure);
 		SidecarExitedException cause = new SidecarExitedException(name(), exitCode, reason, stderrTail());
-		closeConnection(cause);
+		stopWriter();
+		// The state says what happened before any caller hears of it.
 		if (!stopping) {
 			boolean failed = protocolViolation || failure != null || exitCode == null || exitCode != 0;
 			afterChildGone(SidecarState.RUNNING, failed, withExitCode(reason, exitCode));
 		}
+		closeConnection(cause);
 	}
 
 	private static String withExitCode(String reason, Integer exitCode) {
@@ -363,10 +365,14 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, SocketRea
 		}
 	}
 
-	/** Every request awaiting a reply fails now; unwritten messages wait in {@link #carryOver}. */
-	private void closeConnection(SidecarExitedException cause) {
+	/** Afterwards the messages it never wrote wait in {@link #carryOver}. */
+	private void stopWriter() {
 		this.writerThread.interrupt();
 		join(this.writerThread, KILL_GRACE);
+	}
+
+	/** Every request awaiting a reply fails now. */
+	private void closeConnection(SidecarExitedException cause) {
 		this.pending.failAll(cause);
 		closeSocket();
 		join(this.stderrThread, KILL_GRACE);

@@ -75,8 +75,15 @@ class SidecarOrphanTests {
 			if (line.startsWith("PIDS ")) {
 				String[] parts = line.substring(5).split(" ");
 				// keep draining the output so the JVM never blocks on a full pipe
-				Thread drain = new Thread(() -> output.lines().forEach((ignored) -> {
-				}));
+				Thread drain = new Thread(() -> {
+					try {
+						output.lines().forEach((ignored) -> {
+						});
+					}
+					catch (java.io.UncheckedIOException ex) {
+						// the pipe closes when the test kills the JVM: nothing left to drain
+					}
+				});
 				drain.setDaemon(true);
 				drain.start();
 				return java.util.Arrays.stream(parts).mapToLong(Long::parseLong).toArray();
