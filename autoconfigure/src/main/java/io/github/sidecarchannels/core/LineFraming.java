@@ -31,13 +31,32 @@ final class LineFraming implements Framing {
 
 	@Override
 	public String rejectionReason(ByteBuffer payload) {
-		for (int i = payload.position(); i < payload.limit(); i++) {
-			if (payload.get(i) == NEWLINE) {
-				return "a message sent with lines framing must not contain a newline (found one at byte "
-						+ (i - payload.position()) + "); use length-prefixed framing for multi-line payloads";
+		int newline = indexOfNewline(payload);
+		if (newline < 0) {
+			return null;
+		}
+		return "a message sent with lines framing must not contain a newline (found one at byte "
+				+ (newline - payload.position()) + "); use length-prefixed framing for multi-line payloads";
+	}
+
+	/** @return the absolute index of the first newline at or after the position, or -1 */
+	static int indexOfNewline(ByteBuffer input) {
+		if (input.hasArray()) {
+			byte[] array = input.array();
+			int offset = input.arrayOffset();
+			for (int i = offset + input.position(), end = offset + input.limit(); i < end; i++) {
+				if (array[i] == NEWLINE) {
+					return i - offset;
+				}
+			}
+			return -1;
+		}
+		for (int i = input.position(); i < input.limit(); i++) {
+			if (input.get(i) == NEWLINE) {
+				return i;
 			}
 		}
-		return null;
+		return -1;
 	}
 
 	@Override
@@ -94,15 +113,6 @@ final class LineFraming implements Framing {
 				this.partialLength = 0;
 				input.position(newline + 1);
 			}
-		}
-
-		private static int indexOfNewline(ByteBuffer input) {
-			for (int i = input.position(); i < input.limit(); i++) {
-				if (input.get(i) == NEWLINE) {
-					return i;
-				}
-			}
-			return -1;
 		}
 
 		/** Append input up to {@code end} to the partial line; false when the line became too long. */

@@ -32,7 +32,9 @@ final class SocketReader implements Runnable {
 	SocketReader(ReadableByteChannel channel, boolean recordReads, int maxMessageSize, FrameDecoder decoder,
 			FrameDecoder.FrameSink sink, Listener listener) {
 		this.channel = channel;
-		this.buffer = ByteBuffer.allocateDirect(recordReads ? maxMessageSize + 1 : STREAM_READ_SIZE);
+		// A heap buffer: decoders scan and copy its array directly, which beats byte-wise access to
+		// native memory; the JDK's one copy from its cached native buffer is a plain memcpy.
+		this.buffer = ByteBuffer.allocate(recordReads ? maxMessageSize + 1 : STREAM_READ_SIZE);
 		this.decoder = decoder;
 		this.sink = sink;
 		this.listener = listener;
