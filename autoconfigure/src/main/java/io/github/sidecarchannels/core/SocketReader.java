@@ -32,9 +32,11 @@ final class SocketReader implements Runnable {
 	SocketReader(ReadableByteChannel channel, boolean recordReads, int maxMessageSize, FrameDecoder decoder,
 			FrameDecoder.FrameSink sink, Listener listener) {
 		this.channel = channel;
-		// A heap buffer: decoders scan and copy its array directly, which beats byte-wise access to
-		// native memory; the JDK's one copy from its cached native buffer is a plain memcpy.
-		this.buffer = ByteBuffer.allocate(recordReads ? maxMessageSize + 1 : STREAM_READ_SIZE);
+		// Stream reads go to a heap buffer: decoders scan and copy its array directly, which beats
+		// byte-wise access to native memory, and the JDK's copy from its cached native buffer is a plain
+		// memcpy. Records are read straight into native memory instead: their buffer is as large as the
+		// largest message, and a heap one would make the JDK cache a native twin of the same size.
+		this.buffer = recordReads ? ByteBuffer.allocateDirect(maxMessageSize + 1) : ByteBuffer.allocate(STREAM_READ_SIZE);
 		this.decoder = decoder;
 		this.sink = sink;
 		this.listener = listener;
