@@ -1,0 +1,89 @@
+package io.github.sidecarchannels.benchmarks;
+
+import java.util.List;
+
+/**
+ * One system in the comparison and how to run it.
+ * @param id the runner's system id (Java systems) or a harness id (C, Node, Python)
+ * @param label the row label in the tables
+ * @param child what the system echoes through
+ * @param kind how it is run
+ * @param seqpacket whether its C baseline is the seqpacket one (else the stream one)
+ */
+record SystemSpec(String id, String label, String child, Kind kind, boolean seqpacket) {
+
+	/** How a system's runner is started. */
+	enum Kind {
+
+		/** {@link Runner} in a fresh JVM. */
+		JVM,
+
+		/** The compiled cbench program. */
+		C,
+
+		/** The Node script. */
+		NODE,
+
+		/** The Python script. */
+		PYTHON
+
+	}
+
+	static final String C_STREAM = "c-stream";
+
+	static final String C_SEQPACKET = "c-seqpacket";
+
+	static final String NODE_IPC = "node-ipc";
+
+	static final String PYTHON_MP = "python-mp";
+
+	static final String SPRING_INTEGRATION = "spring-integration-tcp";
+
+	/** Every system, in table order: baselines, the starter, JVM alternatives, other ecosystems. */
+	static List<SystemSpec> all() {
+		return List.of(
+				new SystemSpec(C_STREAM, "C socketpair, stream, 1 msg/syscall", "cat", Kind.C, false),
+				new SystemSpec(C_SEQPACKET, "C socketpair, seqpacket, 1 msg/syscall", "seqecho", Kind.C, true),
+				new SystemSpec("starter-channels-lines", "starter channels, lines", "cat", Kind.JVM, false),
+				new SystemSpec("starter-channels-length-prefixed", "starter channels, length-prefixed", "cat",
+						Kind.JVM, false),
+				new SystemSpec("starter-channels-seqpacket", "starter channels, seqpacket", "seqecho", Kind.JVM, true),
+				new SystemSpec("starter-requests-lines", "starter requestAsync/request, lines", "cat", Kind.JVM,
+						false),
+				new SystemSpec("starter-requests-length-prefixed", "starter requestAsync/request, length-prefixed",
+						"cat", Kind.JVM, false),
+				new SystemSpec("starter-requests-seqpacket", "starter requestAsync/request, seqpacket", "seqecho",
+						Kind.JVM, true),
+				new SystemSpec("raw-junixsocket-stream", "raw junixsocket, stream, 4-byte frames", "cat", Kind.JVM,
+						false),
+				new SystemSpec("raw-junixsocket-seqpacket", "raw junixsocket, seqpacket", "seqecho", Kind.JVM, true),
+				new SystemSpec("pipes", "ProcessBuilder pipes, 4-byte frames", "cat", Kind.JVM, false),
+				new SystemSpec(SPRING_INTEGRATION, "Spring Integration TCP gateway, 127.0.0.1", "tcpecho", Kind.JVM,
+						false),
+				new SystemSpec(NODE_IPC, "Node child_process.fork IPC, json", "node", Kind.NODE, false),
+				new SystemSpec(PYTHON_MP, "Python multiprocessing.Pipe, bytes", "python3 (fork)", Kind.PYTHON,
+						false));
+	}
+
+	boolean isStarter() {
+		return this.id.startsWith("starter-");
+	}
+
+	boolean isStarterChannels() {
+		return this.id.startsWith("starter-channels-");
+	}
+
+	boolean isStarterRequests() {
+		return this.id.startsWith("starter-requests-");
+	}
+
+	/** @return the framing part of a starter id: lines, length-prefixed or seqpacket */
+	String framing() {
+		return this.id.replaceFirst("^starter-(channels|requests)-", "");
+	}
+
+	String baselineId() {
+		return this.seqpacket ? C_SEQPACKET : C_STREAM;
+	}
+
+}
