@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,8 +38,8 @@ public final class BenchmarkMain {
 
 	private final Path logs;
 
-	/** The runner being waited for, so an interrupted harness can end it and its children. */
-	private volatile Process current;
+	/** Runners still alive, so an interrupted harness can end them and their children. */
+	private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
 	private BenchmarkMain(Path home, Settings settings) {
 		this.home = home.toAbsolutePath().normalize();
@@ -64,7 +65,7 @@ public final class BenchmarkMain {
 			}
 		}
 		BenchmarkMain harness = new BenchmarkMain(home, settings);
-		Runtime.getRuntime().addShutdownHook(new Thread(harness::killCurrent, "harness-cleanup"));
+		Runtime.getRuntime().addShutdownHook(new Thread(harness::killRunning, "harness-cleanup"));
 		String report = harness.runAll(only);
 		System.out.println();
 		System.out.println(report);
@@ -254,9 +255,10 @@ public final class BenchmarkMain {
 		String error = null;
 		try {
 			for (int run = 0; run < this.settings.idleRuns(); run++) {
-				processes.add(new ProcessBuilder(command).redirectError(Redirect.appendTo(logFile(id).toFile()))
-					.redirectInput(Redirect.PIPE)
-					.start());
+				Process process = new ProcessBuilder(command).redirectError(Redirect.appendTo(logFile(id).toFile()))
+					.start();
+				this.running.add(process);
+				processes.add(process);
 			}
 			for (Process process : processes) {
 				process.getOutputStream().close();
@@ -269,7 +271,7 @@ public final class BenchmarkMain {
 			}
 		}
 		finally {
-			processes.forEach(BenchmarkMain::killTree);
+			processes.forEach(this::killTree);
 		}
 		if (merged.isEmpty() && error == null) {
 			error = "no idle measurement was reported; see " + logFile(id);
@@ -285,14 +287,13 @@ public final class BenchmarkMain {
 
 	private List<Json.Result> runRunner(List<String> command, String id) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(command).redirectError(Redirect.to(logFile(id).toFile())).start();
-		this.current = process;
+		this.running.add(process);
 		try {
 			process.getOutputStream().close();
 			return collect(process, id);
 		}
 		finally {
 			killTree(process);
-			this.current = null;
 		}
 	}
 
@@ -328,7 +329,7 @@ public final class BenchmarkMain {
 	}
 
 	/** A runner's children (sidecars, echo servers, forked interpreters) go with it. */
-	private static void killTree(Process process) {
+	private void killTree(Process process) {
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
 		process.destroyForcibly();
 		try {
@@ -337,11 +338,11 @@ public final class BenchmarkMain {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		this.running.remove(process);
 	}
 
-	private void killCurrent() {
-		Process process = this.current;
-		if (process != null && process.isAlive()) {
+	private void killRunning() {
+		for (Process process : List.copyOf(this.running)) {
 			killTree(process);
 		}
 	}
