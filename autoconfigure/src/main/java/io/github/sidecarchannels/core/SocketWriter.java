@@ -38,7 +38,8 @@ final class SocketWriter implements Runnable {
 
 	private final List<Outgoing> batch = new ArrayList<>();
 
-	private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_SIZE);
+	/** Empty for record framings: each message is written on its own, never copied here. */
+	private final ByteBuffer buffer;
 
 	/** Messages of the current batch whose frames are complete in the buffer or on the socket. */
 	private int encoded;
@@ -62,6 +63,7 @@ final class SocketWriter implements Runnable {
 		this.pending = pending;
 		this.metrics = metrics;
 		this.listener = listener;
+		this.buffer = ByteBuffer.allocateDirect(framing.coalesces() ? WRITE_BUFFER_SIZE : 0);
 	}
 
 	@Override
