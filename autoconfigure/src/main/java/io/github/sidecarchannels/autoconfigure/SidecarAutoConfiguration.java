@@ -6,6 +6,7 @@ import io.github.sidecarchannels.core.DefaultSidecarRegistry;
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.SidecarRegistry;
+import io.github.sidecarchannels.core.SidecarScheduler;
 import io.github.sidecarchannels.core.Sidecars;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.newsclub.net.unix.AFUNIXSocketPair;
@@ -58,6 +59,17 @@ public final class SidecarAutoConfiguration {
 		return new DefaultSidecarRegistry(sidecars);
 	}
 
+	/**
+	 * The timer thread of every sidecar in the context (request timeouts, restart backoff): it belongs to
+	 * the context and stops with it.
+	 * @return the scheduler
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	SidecarScheduler sidecarScheduler() {
+		return SidecarScheduler.create("registry");
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarLifecycle sidecarLifecycle(SidecarRegistry registry, SidecarProperties properties) {
@@ -71,10 +83,11 @@ public final class SidecarAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SidecarFactory sidecarFactory(ObjectProvider<MeterRegistry> meterRegistry) {
+		SidecarFactory sidecarFactory(ObjectProvider<MeterRegistry> meterRegistry, SidecarScheduler scheduler) {
 			return (definition) -> {
 				MeterRegistry registry = meterRegistry.getIfAvailable();
-				return (registry != null) ? Sidecars.create(definition, registry) : Sidecars.create(definition);
+				return (registry != null) ? Sidecars.create(definition, registry, scheduler)
+						: Sidecars.create(definition, scheduler);
 			};
 		}
 
@@ -86,8 +99,8 @@ public final class SidecarAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SidecarFactory sidecarFactory() {
-			return Sidecars::create;
+		SidecarFactory sidecarFactory(SidecarScheduler scheduler) {
+			return (definition) -> Sidecars.create(definition, scheduler);
 		}
 
 	}

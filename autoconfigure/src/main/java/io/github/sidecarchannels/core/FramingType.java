@@ -10,13 +10,27 @@ public enum FramingType {
 	 * UTF-8 text, one message per line terminated by {@code \n} ({@code \r\n} accepted on input).
 	 * Inbound payloads are {@link String}s; an outbound message must not contain {@code \n}.
 	 */
-	LINES,
+	LINES("lines"),
 
 	/**
 	 * A 4-byte big-endian unsigned length followed by that many bytes: the frame of Spring
 	 * Integration's length-header serializer and Erlang's {@code {packet,4}}. Inbound payloads are
 	 * {@code byte[]}.
 	 */
-	LENGTH_PREFIXED
+	LENGTH_PREFIXED("length-prefixed");
+
+	private final String wireName;
+
+	FramingType(String wireName) {
+		this.wireName = wireName;
+	}
+
+	/**
+	 * @return the name used in configuration and in the child's {@code SIDECAR_*} environment, e.g.
+	 * {@code length-prefixed}
+	 */
+	public String wireName() {
+		return this.wireName;
+	}
 
 }

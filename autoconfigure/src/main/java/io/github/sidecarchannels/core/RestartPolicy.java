@@ -2,6 +2,8 @@ package io.github.sidecarchannels.core;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * When and how fast a sidecar's child is started again after it exits on its own: exponential backoff
  * with a ceiling, reset after a long enough run, and an intensity limit after which the sidecar gives up
@@ -54,7 +56,7 @@ public record RestartPolicy(Mode mode, Duration initialDelay, double multiplier,
 	 * @param failed whether the exit was a failure
 	 * @return whether such an exit is followed by a restart
 	 */
-	boolean restartsAfter(boolean failed) {
+	public boolean restartsAfter(boolean failed) {
 		return this.mode == Mode.ALWAYS || (failed && this.mode == Mode.ON_FAILURE);
 	}
 
@@ -63,7 +65,7 @@ public record RestartPolicy(Mode mode, Duration initialDelay, double multiplier,
 	 * @param uptime how long the child that just exited was up
 	 * @return the delay before the next start
 	 */
-	Duration nextDelay(Duration previous, Duration uptime) {
+	public Duration nextDelay(@Nullable Duration previous, Duration uptime) {
 		if (previous == null || uptime.compareTo(this.resetAfter) >= 0) {
 			return this.initialDelay;
 		}

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
@@ -42,7 +44,7 @@ public interface Sidecar {
 	/**
 	 * @return why the sidecar last failed or its child last exited, or {@code null} if it never did
 	 */
-	String lastFailure();
+	@Nullable String lastFailure();
 
 	/** @return the last lines the child wrote to stderr, oldest first (at most 50) */
 	List<String> stderrTail();

@@ -1,5 +1,7 @@
 package io.github.sidecarchannels.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A sidecar's settings cannot work. Names the sidecar and the setting to fix.
  */
@@ -26,7 +28,7 @@ public class SidecarConfigurationException extends IllegalStateException {
 	 * @param problem what is wrong and how to fix it
 	 * @param cause the underlying error, if any
 	 */
-	public SidecarConfigurationException(String sidecarName, String setting, String problem, Throwable cause) {
+	public SidecarConfigurationException(String sidecarName, String setting, String problem, @Nullable Throwable cause) {
 		super("Sidecar '" + sidecarName + "': " + setting + ": " + problem, cause);
 		this.sidecarName = sidecarName;
 		this.setting = setting;

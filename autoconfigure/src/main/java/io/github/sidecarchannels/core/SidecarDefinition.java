@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Everything needed to run one sidecar: the command, its environment and the channel settings.
  * Immutable; create one with {@link #builder(String)}.
@@ -33,7 +35,7 @@ public final class SidecarDefinition {
 
 	private final List<String> command;
 
-	private final Path workingDirectory;
+	private final @Nullable Path workingDirectory;
 
 	private final Map<String, String> environment;
 
@@ -110,7 +112,7 @@ public final class SidecarDefinition {
 	}
 
 	/** @return the child's working directory, or {@code null} for the application's */
-	public Path workingDirectory() {
+	public @Nullable Path workingDirectory() {
 		return this.workingDirectory;
 	}
 
@@ -165,11 +167,12 @@ public final class SidecarDefinition {
 	}
 
 	/** @return the framing's wire name, as the child sees it in {@code SIDECAR_FRAMING} */
-	String framingWireName() {
-		if (this.transport == Transport.SEQPACKET) {
-			return "seqpacket";
-		}
-		return (this.framing == FramingType.LINES) ? "lines" : "length-prefixed";
+	/**
+	 * @return the framing as the child sees it in {@code SIDECAR_FRAMING}: {@code seqpacket} on the
+	 * seqpacket transport (which ignores the framing setting), else the framing's wire name
+	 */
+	public String framingWireName() {
+		return (this.transport == Transport.SEQPACKET) ? Transport.SEQPACKET.wireName() : this.framing.wireName();
 	}
 
 	@Override
@@ -187,7 +190,7 @@ public final class SidecarDefinition {
 
 		private List<String> command = List.of();
 
-		private Path workingDirectory;
+		private @Nullable Path workingDirectory;
 
 		private final Map<String, String> environment = new LinkedHashMap<>();
 
@@ -241,7 +244,7 @@ public final class SidecarDefinition {
 		 * @param workingDirectory the child's working directory, {@code null} for the application's
 		 * @return this builder
 		 */
-		public Builder workingDirectory(Path workingDirectory) {
+		public Builder workingDirectory(@Nullable Path workingDirectory) {
 			this.workingDirectory = workingDirectory;
 			return this;
 		}

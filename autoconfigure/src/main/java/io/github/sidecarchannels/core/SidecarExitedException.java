@@ -2,6 +2,8 @@ package io.github.sidecarchannels.core;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.messaging.MessagingException;
 
 /**
@@ -12,7 +14,7 @@ public class SidecarExitedException extends MessagingException {
 
 	private final String sidecarName;
 
-	private final Integer exitCode;
+	private final @Nullable Integer exitCode;
 
 	private final List<String> stderrTail;
 
@@ -23,14 +25,14 @@ public class SidecarExitedException extends MessagingException {
 	 * @param reason what happened, in a few words
 	 * @param stderrTail the last lines the child wrote to stderr
 	 */
-	public SidecarExitedException(String sidecarName, Integer exitCode, String reason, List<String> stderrTail) {
+	public SidecarExitedException(String sidecarName, @Nullable Integer exitCode, String reason, List<String> stderrTail) {
 		super(describe(sidecarName, exitCode, reason, stderrTail));
 		this.sidecarName = sidecarName;
 		this.exitCode = exitCode;
 		this.stderrTail = List.copyOf(stderrTail);
 	}
 
-	private static String describe(String sidecarName, Integer exitCode, String reason, List<String> stderrTail) {
+	private static String describe(String sidecarName, @Nullable Integer exitCode, String reason, List<String> stderrTail) {
 		StringBuilder text = new StringBuilder("Sidecar '").append(sidecarName).append("' ").append(reason);
 		if (exitCode != null && !reason.contains("(exit code ")) {
 			text.append(" (exit code ").append(exitCode).append(')');
@@ -52,7 +54,7 @@ public class SidecarExitedException extends MessagingException {
 	 * @return the child's exit status ({@code 128 + n} when killed by signal {@code n}), or {@code null}
 	 * when unknown
 	 */
-	public Integer getExitCode() {
+	public @Nullable Integer getExitCode() {
 		return this.exitCode;
 	}
 

@@ -2,6 +2,8 @@ package io.github.sidecarchannels.core;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of a sidecar, for health checks, endpoints and dashboards.
  *
@@ -14,7 +16,7 @@ import java.time.Duration;
  * {@code null} if no child has exited yet or the status was unknown
  * @param lastFailure why the sidecar last failed or its child last exited, or {@code null}
  */
-public record SidecarStatus(String name, SidecarState state, long pid, Duration uptime, int restarts,
-		Integer lastExitCode, String lastFailure) {
+public record SidecarStatus(String name, SidecarState state, long pid, @Nullable Duration uptime, int restarts,
+		@Nullable Integer lastExitCode, @Nullable String lastFailure) {
 
 }

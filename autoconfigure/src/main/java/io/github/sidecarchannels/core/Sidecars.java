@@ -1,5 +1,7 @@
 package io.github.sidecarchannels.core;
 
+import io.github.sidecarchannels.core.metrics.MicrometerSidecarMetrics;
+import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -12,19 +14,38 @@ public final class Sidecars {
 
 	/**
 	 * @param definition what to run
-	 * @return a sidecar without meters
+	 * @return a sidecar without meters, with a scheduler of its own
 	 */
 	public static Sidecar create(SidecarDefinition definition) {
-		return new DefaultSidecar(definition, (state) -> SidecarMetrics.NONE);
+		return create(definition, SidecarScheduler.create(definition.name()));
+	}
+
+	/**
+	 * @param definition what to run
+	 * @param scheduler runs its timeouts and restart delays; closed by its owner, not by the sidecar
+	 * @return a sidecar without meters
+	 */
+	public static Sidecar create(SidecarDefinition definition, SidecarScheduler scheduler) {
+		return new DefaultSidecar(definition, scheduler, (state) -> SidecarMetrics.NONE);
 	}
 
 	/**
 	 * @param definition what to run
 	 * @param registry where to register the sidecar's meters
-	 * @return a sidecar with meters tagged {@code sidecar=<name>}
+	 * @return a sidecar with meters tagged {@code sidecar=<name>}, with a scheduler of its own
 	 */
 	public static Sidecar create(SidecarDefinition definition, MeterRegistry registry) {
-		return new DefaultSidecar(definition,
+		return create(definition, registry, SidecarScheduler.create(definition.name()));
+	}
+
+	/**
+	 * @param definition what to run
+	 * @param registry where to register the sidecar's meters
+	 * @param scheduler runs its timeouts and restart delays; closed by its owner, not by the sidecar
+	 * @return a sidecar with meters tagged {@code sidecar=<name>}
+	 */
+	public static Sidecar create(SidecarDefinition definition, MeterRegistry registry, SidecarScheduler scheduler) {
+		return new DefaultSidecar(definition, scheduler,
 				(state) -> new MicrometerSidecarMetrics(registry, definition.name(), state));
 	}
 

@@ -1,0 +1,187 @@
+package io.github.sidecarchannels.core;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.sidecarchannels.core.concurrent.SidecarThreads;
+import io.github.sidecarchannels.core.framing.FramingException;
+import io.github.sidecarchannels.core.process.ProcessTree;
+import io.github.sidecarchannels.core.process.StderrPump;
+import io.github.sidecarchannels.core.supervision.Supervisor;
+import io.github.sidecarchannels.core.transport.ChildConnection;
+import io.github.sidecarchannels.core.transport.Outgoing;
+import io.github.sidecarchannels.core.transport.SocketPair;
+import io.github.sidecarchannels.core.transport.SocketReader;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One child's life, from its first byte to its last: the process tree, its connection and its stderr
+ * pump; the graceful stop; and, on the reading thread, what happens when the connection ends (find the
+ * exit code, tell the supervisor, then fail whoever still waits for a reply).
+ */
+final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProcessChild.class);
+
+	/** How long a child that closed its socket may take to exit before it is terminated. */
+	private static final Duration EXIT_AFTER_EOF = Duration.ofSeconds(1);
+
+	private final DefaultSidecar sidecar;
+
+	private final Supervisor supervisor;
+
+	private final ProcessTree tree;
+
+	private final ChildConnection connection;
+
+	private final Thread stderrThread;
+
+	private final CountDownLatch closed = new CountDownLatch(1);
+
+	private volatile boolean stopRequested;
+
+	ProcessChild(DefaultSidecar sidecar, Supervisor supervisor, ProcessTree tree, SocketPair socket) {
+		this.sidecar = sidecar;
+		this.supervisor = supervisor;
+		this.tree = tree;
+		sidecar.connected(tree.pid());
+		this.connection = new ChildConnection(sidecar.name(), socket, sidecar.connectionSettings(),
+				sidecar.takeCarryOver(), sidecar.outboundQueue(), sidecar.correlation(), sidecar.metrics(), sidecar,
+				this);
+		StderrPump stderr = new StderrPump(tree.process().getErrorStream(), sidecar.childLogger(),
+				sidecar.stderrBuffer());
+		this.stderrThread = SidecarThreads.daemon(sidecar.name(), "stderr", stderr);
+	}
+
+	@Override
+	public long pid() {
+		return this.tree.pid();
+	}
+
+	boolean isAlive() {
+		return this.tree.process().isAlive();
+	}
+
+	@Override
+	public String description() {
+		return this.sidecar.definition().command().toString();
+	}
+
+	@Override
+	public void begin() {
+		this.stderrThread.start();
+		this.connection.start();
+		this.tree.process().onExit().thenRun(this.connection::shutdownInput);
+	}
+
+	/** Flush, end input, wait for the child to exit, then SIGTERM and SIGKILL; all within stop-timeout. */
+	@Override
+	public void stop() {
+		this.stopRequested = true;
+		Duration timeout = this.sidecar.definition().stopTimeout();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		try {
+			if (!this.sidecar.outboundQueue().offer(Outgoing.END_OF_INPUT, remaining(deadline), TimeUnit.NANOSECONDS)) {
+				logger.warn("Sidecar '{}': the child did not read its pending input within stop-timeout", name());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (!this.tree.awaitExit(Duration.ofNanos(remaining(deadline)))) {
+			logger.warn("Sidecar '{}': still running {} after end of input; terminating it", name(), timeout);
+			this.tree.terminate();
+		}
+	}
+
+	@Override
+	public void awaitClosed(Duration limit) {
+		try {
+			if (!this.closed.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Sidecar '{}': the connection did not close after the child was gone; closing it", name());
+				this.connection.close();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void connectionEnded(@Nullable Exception failure) {
+		try {
+			handleEnd(failure);
+		}
+		finally {
+			this.closed.countDown();
+		}
+	}
+
+	private void handleEnd(@Nullable Exception failure) {
+		boolean protocolViolation = failure instanceof FramingException;
+		if (protocolViolation) {
+			this.sidecar.metrics().error("protocol");
+			logger.error("Sidecar '{}': protocol violation, closing the connection: {}", name(), failure.getMessage());
+			this.tree.terminate();
+		}
+		Integer exitCode = awaitExitCode();
+		// The child's last words are usually still in the stderr pipe: read them into the tail first.
+		join(this.stderrThread, EXIT_AFTER_EOF);
+		String reason = this.stopRequested ? "was stopped" : describeEnd(failure);
+		SidecarExitedException cause = new SidecarExitedException(name(), exitCode, reason,
+				this.sidecar.stderrTail());
+		this.sidecar.disconnected(exitCode, this.connection.stopWriter(ProcessTree.KILL_GRACE));
+		if (!this.stopRequested) {
+			boolean failed = protocolViolation || failure != null || exitCode == null || exitCode != 0;
+			this.supervisor.childEnded(this, failed, withExitCode(reason, exitCode));
+		}
+		// The state says what happened before any caller hears of it.
+		this.sidecar.correlation().failAll(cause);
+		this.connection.close();
+		join(this.stderrThread, ProcessTree.KILL_GRACE);
+	}
+
+	/** The exit code, once the child is gone; a child that closed its socket but lives on is terminated. */
+	private @Nullable Integer awaitExitCode() {
+		if (!this.tree.awaitExit(EXIT_AFTER_EOF) && !this.stopRequested) {
+			logger.warn("Sidecar '{}' closed its socket but did not exit; terminating it", name());
+			this.tree.terminate();
+		}
+		return this.tree.exitCode(ProcessTree.KILL_GRACE);
+	}
+
+	private String describeEnd(@Nullable Exception failure) {
+		if (failure instanceof FramingException) {
+			return "broke the " + this.sidecar.definition().framingWireName() + " framing: " + failure.getMessage();
+		}
+		if (failure != null) {
+			return "lost its connection: " + failure;
+		}
+		return "exited";
+	}
+
+	private static String withExitCode(String reason, @Nullable Integer exitCode) {
+		return (exitCode != null) ? reason + " (exit code " + exitCode + ")" : reason;
+	}
+
+	private String name() {
+		return this.sidecar.name();
+	}
+
+	private static long remaining(long deadline) {
+		return Math.max(0, deadline - System.nanoTime());
+	}
+
+	private static void join(Thread thread, Duration limit) {
+		try {
+			thread.join(limit.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

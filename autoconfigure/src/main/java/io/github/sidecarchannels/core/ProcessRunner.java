@@ -1,0 +1,49 @@
+package io.github.sidecarchannels.core;
+
+import java.io.IOException;
+
+import io.github.sidecarchannels.core.process.ChildCommand;
+import io.github.sidecarchannels.core.process.ProcessTree;
+import io.github.sidecarchannels.core.supervision.Supervisor;
+import io.github.sidecarchannels.core.transport.SocketPair;
+
+/**
+ * Starts real children: a socketpair, the process wired to one end of it, and the connection on the
+ * other. What happens during the child's life is {@link ProcessChild}'s business.
+ */
+final class ProcessRunner implements Supervisor.Runner {
+
+	private final DefaultSidecar sidecar;
+
+	ProcessRunner(DefaultSidecar sidecar) {
+		this.sidecar = sidecar;
+	}
+
+	@Override
+	public Supervisor.Child launch(Supervisor supervisor) {
+		SidecarDefinition definition = this.sidecar.definition();
+		SocketPair socket = null;
+		try {
+			ChildCommand.checkCommand(definition);
+			socket = SocketPair.open(definition);
+			Process process = ChildCommand.build(definition, socket).start();
+			socket.releaseChildEnd();
+			return new ProcessChild(this.sidecar, supervisor, new ProcessTree(definition.name(), process), socket);
+		}
+		catch (RuntimeException | IOException ex) {
+			if (socket != null) {
+				socket.close();
+			}
+			throw startFailure(definition, ex);
+		}
+	}
+
+	private static RuntimeException startFailure(SidecarDefinition definition, Exception ex) {
+		if (ex instanceof SidecarConfigurationException configuration) {
+			return configuration;
+		}
+		return new SidecarStartException(definition.name(), "cannot start " + definition.command() + ": "
+				+ ex.getMessage() + "; check the command and working-directory settings", ex);
+	}
+
+}

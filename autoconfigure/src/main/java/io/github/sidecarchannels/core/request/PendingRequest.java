@@ -1,0 +1,85 @@
+package io.github.sidecarchannels.core.request;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.sidecarchannels.core.SidecarExitedException;
+import io.github.sidecarchannels.core.SidecarTimeoutException;
+import io.github.sidecarchannels.core.metrics.SidecarMetrics;
+
+import org.springframework.messaging.Message;
+
+/**
+ * A request waiting for its reply. It keeps its place in the FIFO after a timeout, so the late reply
+ * still lines up with it and not with the next request.
+ */
+public final class PendingRequest {
+
+	private final CompletableFuture<Message<?>> future = new CompletableFuture<>();
+
+	private final long startNanos = System.nanoTime();
+
+	private final SidecarMetrics metrics;
+
+	private final AtomicBoolean settled = new AtomicBoolean();
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private volatile ScheduledFuture<?> timeout;
+
+	/**
+	 * @param metrics where its outcome is counted
+	 */
+	public PendingRequest(SidecarMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	public CompletableFuture<Message<?>> future() {
+		return this.future;
+	}
+
+	public long startNanos() {
+		return this.startNanos;
+	}
+
+	/** Meters are updated before the future completes, so whoever waits on it sees them counted. */
+	public void succeed(Message<?> reply) {
+		if (this.settled.compareAndSet(false, true)) {
+			this.metrics.request(SidecarMetrics.Outcome.SUCCESS, System.nanoTime() - this.startNanos);
+			this.future.complete(reply);
+		}
+	}
+
+	public void fail(RuntimeException failure) {
+		if (this.settled.compareAndSet(false, true)) {
+			this.metrics.request(outcome(failure), System.nanoTime() - this.startNanos);
+			this.future.completeExceptionally(failure);
+		}
+	}
+
+	private static SidecarMetrics.Outcome outcome(RuntimeException failure) {
+		if (failure instanceof SidecarTimeoutException) {
+			return SidecarMetrics.Outcome.TIMEOUT;
+		}
+		return (failure instanceof SidecarExitedException) ? SidecarMetrics.Outcome.EXITED
+				: SidecarMetrics.Outcome.ERROR;
+	}
+
+	public void timeout(ScheduledFuture<?> timeout) {
+		this.timeout = timeout;
+		if (this.settled.get()) {
+			timeout.cancel(false);
+		}
+	}
+
+	/** @return true the first time it is called: the caller then returns the in-flight permit */
+	public boolean release() {
+		ScheduledFuture<?> scheduled = this.timeout;
+		if (scheduled != null) {
+			scheduled.cancel(false);
+		}
+		return this.released.compareAndSet(false, true);
+	}
+
+}

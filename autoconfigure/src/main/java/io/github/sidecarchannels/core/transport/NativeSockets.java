@@ -1,0 +1,127 @@
+package io.github.sidecarchannels.core.transport;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+import io.github.sidecarchannels.core.Transport;
+
+import org.newsclub.net.unix.AFUNIXSocketPair;
+
+/**
+ * The few socket calls the JDK lacks, taken from junixsocket's native library: socketpair(2),
+ * shutdown(2) and SO_SNDBUF on a plain descriptor.
+ * <p>
+ * Why not junixsocket's public pair API: in 2.11.1 {@code AFUNIXSocketPair.open()} and
+ * {@code openDatagram(...)} create two placeholder sockets, then overwrite their descriptors with the
+ * pair's, so every pair leaks two descriptors (and casting a descriptor to a channel leaks one more).
+ * A sidecar that restarts all day would run the JVM out of descriptors. Its public API also has no
+ * half-close for seqpacket. So we call the native methods directly on descriptors we own; the
+ * library stays pinned to the version checked here.
+ */
+public final class NativeSockets {
+
+	static final int SHUT_RD = 0;
+
+	static final int SHUT_WR = 1;
+
+	static final int SHUT_RDWR = 2;
+
+	/** {@code java.net.SocketOptions.SO_SNDBUF}, which junixsocket maps to the native option. */
+	private static final int SO_SNDBUF = 0x1001;
+
+	private static final int AF_UNIX = 1;
+
+	private static final Method SOCKET_PAIR;
+
+	private static final Method SHUTDOWN;
+
+	private static final Method GET_INT_OPTION;
+
+	private static final Method SET_INT_OPTION;
+
+	private static final int SOCK_STREAM;
+
+	private static final int SOCK_SEQPACKET;
+
+	static {
+		try {
+			// Loading a public class first makes junixsocket load its native library.
+			AFUNIXSocketPair.class.getName();
+			Class<?> nativeSocket = Class.forName("org.newsclub.net.unix.NativeUnixSocket", true,
+					AFUNIXSocketPair.class.getClassLoader());
+			Method ensureSupported = accessible(nativeSocket.getDeclaredMethod("ensureSupported"));
+			ensureSupported.invoke(null);
+			SOCKET_PAIR = accessible(nativeSocket.getDeclaredMethod("socketPair", int.class, int.class,
+					FileDescriptor.class, FileDescriptor.class));
+			SHUTDOWN = accessible(nativeSocket.getDeclaredMethod("shutdown", FileDescriptor.class, int.class));
+			GET_INT_OPTION = accessible(nativeSocket.getDeclaredMethod("getSocketOptionInt", FileDescriptor.class, int.class));
+			SET_INT_OPTION = accessible(
+					nativeSocket.getDeclaredMethod("setSocketOptionInt", FileDescriptor.class, int.class, int.class));
+			SOCK_STREAM = constant(nativeSocket, "SOCK_STREAM");
+			SOCK_SEQPACKET = constant(nativeSocket, "SOCK_SEQPACKET");
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			throw new ExceptionInInitializerError(new IllegalStateException(
+					"junixsocket's native socket calls are not available (expected junixsocket 2.11.x): " + ex, ex));
+		}
+	}
+
+	private NativeSockets() {
+	}
+
+	/**
+	 * @param transport stream or seqpacket
+	 * @return two connected descriptors
+	 */
+	static FileDescriptor[] socketPair(Transport transport) throws IOException {
+		FileDescriptor first = new FileDescriptor();
+		FileDescriptor second = new FileDescriptor();
+		call(SOCKET_PAIR, AF_UNIX, (transport == Transport.SEQPACKET) ? SOCK_SEQPACKET : SOCK_STREAM, first, second);
+		if (!first.valid() || !second.valid()) {
+			throw new IOException("socketpair(AF_UNIX, " + transport + ") returned no descriptors");
+		}
+		return new FileDescriptor[] { first, second };
+	}
+
+	static void shutdown(FileDescriptor fd, int how) throws IOException {
+		call(SHUTDOWN, fd, how);
+	}
+
+	static int sendBufferSize(FileDescriptor fd) throws IOException {
+		return (Integer) call(GET_INT_OPTION, fd, SO_SNDBUF);
+	}
+
+	static void sendBufferSize(FileDescriptor fd, int size) throws IOException {
+		call(SET_INT_OPTION, fd, SO_SNDBUF, size);
+	}
+
+	private static Object call(Method method, Object... arguments) throws IOException {
+		try {
+			return method.invoke(null, arguments);
+		}
+		catch (InvocationTargetException ex) {
+			if (ex.getCause() instanceof IOException io) {
+				throw io;
+			}
+			throw new IOException(method.getName() + " failed: " + ex.getCause(), ex.getCause());
+		}
+		catch (IllegalAccessException ex) {
+			throw new IOException(method.getName() + " is not accessible", ex);
+		}
+	}
+
+	private static Method accessible(Method method) {
+		method.setAccessible(true);
+		return method;
+	}
+
+	private static int constant(Class<?> type, String name) throws ReflectiveOperationException {
+		Field field = type.getDeclaredField(name);
+		field.setAccessible(true);
+		return field.getInt(null);
+	}
+
+}

@@ -1,0 +1,219 @@
+package io.github.sidecarchannels.core.transport;
+
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.FileChannel;
+
+import io.github.sidecarchannels.core.SidecarConfigurationException;
+import io.github.sidecarchannels.core.SidecarDefinition;
+import io.github.sidecarchannels.core.Transport;
+
+import org.newsclub.net.unix.FileDescriptorCast;
+
+/**
+ * The AF_UNIX socketpair between the application and one child: our end as a blocking
+ * {@link ByteChannel}, the child's end as {@link Redirect}s for {@link ProcessBuilder}.
+ * <p>
+ * Our end is read and written through two separate file channels on the one descriptor, so a thread
+ * blocked reading never holds up the writing thread; read(2) and write(2) on a socket behave like
+ * recv and send, and on seqpacket one call is one record.
+ */
+public final class SocketPair implements Closeable {
+
+	/** Kernel bookkeeping per seqpacket record on top of its payload (observed 992 bytes; kept generous). */
+	private static final int SEQPACKET_HEADROOM = 64 * 1024;
+
+	private final FileDescriptor parentFd;
+
+	private final FileDescriptor childFd;
+
+	private final Channel channel;
+
+	private FileDescriptor childDuplicate;
+
+	private SocketPair(FileDescriptor parentFd, FileDescriptor childFd) {
+		this.parentFd = parentFd;
+		this.childFd = childFd;
+		this.channel = new Channel(parentFd);
+	}
+
+	public static SocketPair open(SidecarDefinition definition) throws IOException {
+		FileDescriptor[] fds;
+		try {
+			fds = NativeSockets.socketPair(definition.transport());
+		}
+		catch (IOException ex) {
+			if (definition.transport() != Transport.SEQPACKET) {
+				throw ex;
+			}
+			throw new SidecarConfigurationException(definition.name(), "transport", "this OS cannot create an AF_UNIX "
+					+ "SOCK_SEQPACKET pair (" + ex.getMessage() + "); use transport: stream", ex);
+		}
+		SocketPair pair = new SocketPair(fds[0], fds[1]);
+		if (definition.transport() == Transport.SEQPACKET) {
+			pair.sizeForRecords(definition);
+		}
+		return pair;
+	}
+
+	private void sizeForRecords(SidecarDefinition definition) {
+		int maxMessageSize = definition.maxMessageSize();
+		try {
+			sizeForRecords(this.parentFd, maxMessageSize);
+			sizeForRecords(this.childFd, maxMessageSize);
+			proveRecordFits(maxMessageSize);
+		}
+		catch (IOException ex) {
+			close();
+			throw new SidecarConfigurationException(definition.name(), "max-message-size",
+					"a seqpacket record of " + maxMessageSize + " bytes does not fit this machine's socket buffers ("
+							+ ex.getMessage() + "); lower max-message-size or raise the kernel limit net.core.wmem_max",
+					ex);
+		}
+	}
+
+	private static void sizeForRecords(FileDescriptor fd, int maxMessageSize) throws IOException {
+		int wanted = (int) Math.min(Integer.MAX_VALUE, (long) maxMessageSize + SEQPACKET_HEADROOM);
+		if (NativeSockets.sendBufferSize(fd) < wanted) {
+			NativeSockets.sendBufferSize(fd, wanted);
+		}
+		// Linux caps the size silently; refuse before allocating a test record that cannot fit.
+		int granted = NativeSockets.sendBufferSize(fd);
+		if (granted < maxMessageSize) {
+			throw new IOException("the kernel granted a send buffer of " + granted + " bytes");
+		}
+	}
+
+	/** The kernel's bookkeeping varies, so the only proof that a record fits is to send one each way. */
+	private void proveRecordFits(int maxMessageSize) throws IOException {
+		// Not closed: the child's descriptor must stay open for the child.
+		Channel child = new Channel(this.childFd);
+		ByteBuffer record = ByteBuffer.allocateDirect(maxMessageSize);
+		ByteBuffer received = ByteBuffer.allocateDirect(maxMessageSize + 1);
+		this.channel.write(record);
+		child.read(received);
+		record.clear();
+		received.clear();
+		child.write(record);
+		this.channel.read(received);
+		if (received.position() != maxMessageSize) {
+			throw new IOException("a test record came back with " + received.position() + " bytes");
+		}
+	}
+
+	/** @return our end, used by exactly one reading and one writing thread */
+	ByteChannel channel() {
+		return this.channel;
+	}
+
+	/** @return a redirect that makes the child's stdin its end of the socket */
+	public Redirect childInput() throws IOException {
+		return FileDescriptorCast.using(this.childFd).as(Redirect.class);
+	}
+
+	/**
+	 * The JDK closes a redirect's descriptor right after duplicating it onto the child's fd, so stdin and
+	 * stdout cannot share one: stdout gets a duplicate.
+	 * @return a redirect that makes the child's stdout its end of the socket
+	 */
+	public Redirect childOutput() throws IOException {
+		FileDescriptorCast duplicate = FileDescriptorCast.duplicating(this.childFd);
+		this.childDuplicate = duplicate.getFileDescriptor();
+		return duplicate.as(Redirect.class);
+	}
+
+	/** Once the child runs, drop our copies of its end, or we would never see EOF when it dies. */
+	public void releaseChildEnd() {
+		closeQuietly(this.childDuplicate);
+		closeQuietly(this.childFd);
+	}
+
+	/** Signal end of input to the child while still reading its replies. */
+	void shutdownOutput() throws IOException {
+		NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_WR);
+	}
+
+	/**
+	 * Make a blocked read return end of stream once data already queued is consumed; used when the child
+	 * has exited but a descendant may still hold its end of the socket.
+	 */
+	void shutdownInput() throws IOException {
+		// A closed descriptor's number may already belong to something else: never touch it.
+		if (this.parentFd.valid()) {
+			NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RD);
+		}
+	}
+
+	/** Shut down first: closing a descriptor does not wake a thread blocked on it, shutting it down does. */
+	@Override
+	public void close() {
+		releaseChildEnd();
+		if (this.parentFd.valid()) {
+			try {
+				NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RDWR);
+			}
+			catch (IOException ex) {
+				// Not connected any more: nothing to wake.
+			}
+		}
+		this.channel.close();
+	}
+
+	private static void closeQuietly(FileDescriptor fd) {
+		if (fd != null && fd.valid()) {
+			try {
+				new FileOutputStream(fd).close();
+			}
+			catch (IOException ex) {
+				// Already closed.
+			}
+		}
+	}
+
+	/**
+	 * One socket descriptor as a channel: reads and writes go through separate file channels, which
+	 * lock independently.
+	 */
+	private static final class Channel implements ByteChannel {
+
+		private final FileDescriptor fd;
+
+		private final FileChannel reads;
+
+		private final FileChannel writes;
+
+		Channel(FileDescriptor fd) {
+			this.fd = fd;
+			this.reads = new FileInputStream(fd).getChannel();
+			this.writes = new FileOutputStream(fd).getChannel();
+		}
+
+		@Override
+		public int read(ByteBuffer target) throws IOException {
+			return this.reads.read(target);
+		}
+
+		@Override
+		public int write(ByteBuffer source) throws IOException {
+			return this.writes.write(source);
+		}
+
+		@Override
+		public boolean isOpen() {
+			return this.fd.valid();
+		}
+
+		@Override
+		public void close() {
+			closeQuietly(this.fd);
+		}
+
+	}
+
+}
