@@ -50,7 +50,7 @@ public final class NativeSockets {
 		try {
 			// Loading a public class first makes junixsocket load its native library.
 			AFUNIXSocketPair.class.getName();
-			Class<?> nativeSocket = Class.forName("org.newsclub.net.unix.NativeUnixSocket", true,
+			Class<?> nativeSocket = Class.forName(TransportRuntimeHints.NATIVE_SOCKET, true,
 					AFUNIXSocketPair.class.getClassLoader());
 			Method ensureSupported = accessible(nativeSocket.getDeclaredMethod("ensureSupported"));
 			ensureSupported.invoke(null);
