@@ -39,7 +39,8 @@ TIMEOUT = 10
 sys.path.insert(0, PY_CLIENT_DIR)
 import sidecar_channel  # noqa: E402
 
-FRAMINGS = [("stream", "lines"), ("stream", "length-prefixed"), ("seqpacket", "seqpacket")]
+FRAMINGS = [("stream", "lines"), ("stream", "length-prefixed"), ("stream", "content-length"),
+            ("seqpacket", "seqpacket")]
 
 
 def encode(framing, payload):
@@ -47,7 +48,39 @@ def encode(framing, payload):
         return payload + b"\n"
     if framing == "length-prefixed":
         return len(payload).to_bytes(4, "big") + payload
+    if framing == "content-length":
+        return b"Content-Length: %d\r\n\r\n" % len(payload) + payload
     return payload
+
+
+def split_frames(framing, buf):
+    """Complete frames at the start of buf, and the rest. Strict: the clients must write exact headers."""
+    frames = []
+    while True:
+        if framing == "lines":
+            i = buf.find(b"\n")
+            if i < 0:
+                break
+            frames.append(buf[:i])
+            buf = buf[i + 1:]
+        elif framing == "length-prefixed":
+            if len(buf) < 4 or len(buf) < 4 + int.from_bytes(buf[:4], "big"):
+                break
+            n = int.from_bytes(buf[:4], "big")
+            frames.append(buf[4:4 + n])
+            buf = buf[4 + n:]
+        else:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                break
+            name, _, value = buf[:end].partition(b": ")
+            assert name == b"Content-Length" and value.isdigit(), buf[:end]
+            n = int(value)
+            if len(buf) < end + 4 + n:
+                break
+            frames.append(buf[end + 4:end + 4 + n])
+            buf = buf[end + 4 + n:]
+    return frames, buf
 
 
 def utf8_payload(size):
@@ -93,6 +126,7 @@ class Child:
                                          stderr=subprocess.PIPE, env=full_env)
         child_end.close()  # else we would never see EOF when the child exits
         self.replies = []
+        self.raw = bytearray()  # every byte received, framing included
         self.eof = False
         self._cond = threading.Condition()
         self._stderr = []
@@ -114,22 +148,9 @@ class Child:
                 if self.framing == "seqpacket":
                     frames = [chunk]
                 else:
-                    buf += chunk
-                    frames = []
-                    while True:
-                        if self.framing == "lines":
-                            i = buf.find(b"\n")
-                            if i < 0:
-                                break
-                            frames.append(buf[:i])
-                            buf = buf[i + 1:]
-                        else:
-                            if len(buf) < 4 or len(buf) < 4 + int.from_bytes(buf[:4], "big"):
-                                break
-                            n = int.from_bytes(buf[:4], "big")
-                            frames.append(buf[4:4 + n])
-                            buf = buf[4 + n:]
+                    frames, buf = split_frames(self.framing, buf + chunk)
                 with self._cond:
+                    self.raw += chunk
                     self.replies.extend(frames)
                     self._cond.notify_all()
         except OSError:
@@ -271,7 +292,8 @@ class EchoTest(ChildTestCase):
 
     def test_incomplete_message_at_eof_is_discarded(self):
         for lang, cmd in children():
-            for framing, partial in (("lines", b"no newline"), ("length-prefixed", b"\x00\x00\x00\x10abc")):
+            for framing, partial in (("lines", b"no newline"), ("length-prefixed", b"\x00\x00\x00\x10abc"),
+                                     ("content-length", b"Content-Length: 9\r\n\r\nabc")):
                 with self.subTest(lang=lang, framing=framing):
                     child = self.start(cmd, framing=framing)
                     child.send(b"whole")
@@ -306,6 +328,108 @@ class EchoTest(ChildTestCase):
                 self.assertEqual(child.expect(len(msgs)), msgs)
                 child.close_input()
                 self.assertEqual(child.wait(), 0, child.stderr())
+
+
+class ContentLengthTest(ChildTestCase):
+    def test_writes_exact_header_bytes(self):
+        for lang, cmd in children():
+            with self.subTest(lang=lang):
+                child = self.start(cmd, framing="content-length")
+                child.send(b"hi")
+                child.send("é".encode())
+                self.assertEqual(child.expect(2), [b"hi", "é".encode()])
+                self.assertEqual(bytes(child.raw), b"Content-Length: 2\r\n\r\nhiContent-Length: 2\r\n\r\n\xc3\xa9")
+                child.close_input()
+                self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_reads_leniently(self):
+        frames = (b"content-length: 3\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\nabc"
+                  b"X-Other: 1\r\nCONTENT-LENGTH:2\r\n\r\nde"
+                  b"Content-Length:   0  \r\n\r\n")
+        for lang, cmd in children():
+            with self.subTest(lang=lang):
+                child = self.start(cmd, framing="content-length")
+                for i in range(0, len(frames), 7):  # headers split across reads
+                    child.sock.sendall(frames[i:i + 7])
+                self.assertEqual(child.expect(3), [b"abc", b"de", b""], child.stderr())
+                child.close_input()
+                self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_bad_headers_stop_the_channel(self):
+        cases = [
+            (b"Content-Type: text/plain\r\n\r\nabc", "no Content-Length header"),
+            (b"Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", "2 Content-Length headers"),
+            (b"Content-Length: -3\r\n\r\nabc", "not a non-negative decimal integer"),
+            (b"Content-Length: 3x\r\n\r\nabc", "not a non-negative decimal integer"),
+            (b"Content-Length: \r\n\r\nabc", "not a non-negative decimal integer"),
+            (b"Content-Length: %d\r\n\r\n" % (MAX + 1), "SIDECAR_MAX_MESSAGE_SIZE"),
+            (b"X" * 9000, "no blank line"),
+        ]
+        for lang, cmd in children():
+            for frame, message in cases:
+                with self.subTest(lang=lang, frame=frame[:40]):
+                    child = self.start(cmd, framing="content-length")
+                    child.send(b"fine")
+                    self.assertEqual(child.expect(1), [b"fine"])
+                    child.sock.sendall(frame + encode("content-length", b"after"))
+                    self.assertNotEqual(child.wait(), 0)
+                    self.assertIn(message, child.stderr())
+                    self.assertEqual(child.expect(2), [b"fine"], "nothing after the bad header")
+
+
+class StartupTest(ChildTestCase):
+    def test_raw_ready_message_only_when_asked(self):
+        cases = [({}, []), ({"SIDECAR_READY": "message"}, [b"READY"]),
+                 ({"SIDECAR_READY": "message", "SIDECAR_READY_MESSAGE": "up and running"}, [b"up and running"])]
+        for lang, cmd in children():
+            for transport, framing in FRAMINGS:
+                for env, ready in cases:
+                    with self.subTest(lang=lang, framing=framing, env=env):
+                        child = self.start(cmd, transport=transport, framing=framing, env=env)
+                        child.send(b"ping")
+                        self.assertEqual(child.expect(len(ready) + 1), ready + [b"ping"])
+                        child.close_input()
+                        self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_newer_protocol_version_is_refused(self):
+        for lang, cmd in children():
+            path = "clients/python/sidecar_channel.py" if lang == "python" else "clients/node/sidecar-channel.js"
+            for version, ok in (("1", True), ("2", True), ("3", False)):
+                with self.subTest(lang=lang, version=version):
+                    child = self.start(cmd, env={"SIDECAR_PROTOCOL_VERSION": version})
+                    if ok:
+                        child.send(b"ping")
+                        self.assertEqual(child.expect(1), [b"ping"])
+                        child.close_input()
+                        self.assertEqual(child.wait(), 0, child.stderr())
+                        continue
+                    self.assertNotEqual(child.wait(), 0)
+                    self.assertIn("the application speaks protocol version 3 but this client knows up to 2; "
+                                  "update " + path + " (or use the copy the starter provides)", child.stderr())
+
+    def test_instance_and_protocol_from_environment(self):
+        py = self.script("who.py", """
+            import sys
+            sys.path.insert(0, {client!r})
+            import sidecar_channel
+            sidecar_channel.serve(lambda m: "%d/%d %s v%d" % (sidecar_channel.instance(), sidecar_channel.instances(),
+                                  sidecar_channel.protocol(), sidecar_channel.PROTOCOL_VERSION))
+        """.format(client=PY_CLIENT_DIR))
+        js = self.script("who.js", """
+            const sc = require({cjs!r});
+            sc.serve(() => `${{sc.instance()}}/${{sc.instances()}} ${{sc.protocol()}} v${{sc.PROTOCOL_VERSION}}`);
+        """.format(cjs=NODE_CLIENT))
+        commands = [[sys.executable, py]] + ([[NODE, js]] if NODE else [])
+        for cmd in commands:
+            for env, expected in (({}, b"0/1 raw v2"),
+                                  ({"SIDECAR_INSTANCE": "2", "SIDECAR_INSTANCES": "3", "SIDECAR_PROTOCOL": "json-rpc"},
+                                   b"2/3 json-rpc v2")):
+                with self.subTest(cmd=cmd[0], env=env):
+                    child = self.start(cmd, env=env)
+                    child.send(b"who")
+                    self.assertEqual(child.expect(1), [expected], child.stderr())
+                    child.close_input()
+                    self.assertEqual(child.wait(), 0, child.stderr())
 
 
 class OversizeTest(ChildTestCase):

@@ -23,6 +23,14 @@ const fs = require('fs');
 const net = require('net');
 
 const DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+/** The newest SIDECAR_PROTOCOL_VERSION this file understands. */
+const PROTOCOL_VERSION = 2;
+const STREAM_FRAMINGS = ['lines', 'length-prefixed', 'content-length'];
+const PROTOCOLS = ['raw', 'json-rpc'];
+// content-length framing: a header block longer than this without its blank
+// line cannot be a real header; the stream is garbage, not a slow sender.
+const MAX_HEADER_BYTES = 8 * 1024;
+const HEADER_END = Buffer.from('\r\n\r\n');
 
 const NEWLINE = Buffer.from('\n');
 // Payloads up to this size are copied together with their framing bytes into
@@ -50,6 +58,14 @@ class MessageTooLargeError extends RangeError {
   }
 }
 
+/** Received bytes break the framing (e.g. a bad Content-Length header); the channel is unusable. */
+class ProtocolError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const noop = () => {};
 
@@ -63,7 +79,29 @@ function envInt(name, fallback) {
   return Number(raw);
 }
 
+function checkProtocolVersion() {
+  const version = envInt('SIDECAR_PROTOCOL_VERSION', PROTOCOL_VERSION);
+  if (version > PROTOCOL_VERSION) {
+    throw new Error(`sidecar-channel: the application speaks protocol version ${version} but this client knows ` +
+      `up to ${PROTOCOL_VERSION}; update clients/node/sidecar-channel.js (or use the copy the starter provides)`);
+  }
+}
+
+/** This child's index among the sidecar's instances (SIDECAR_INSTANCE, default 0). */
+function instance() { return envInt('SIDECAR_INSTANCE', 0); }
+
+/** How many instances of this sidecar the parent runs (SIDECAR_INSTANCES, default 1). */
+function instances() { return envInt('SIDECAR_INSTANCES', 1); }
+
+/** What the parent speaks on the channel (SIDECAR_PROTOCOL): 'raw' (default) or 'json-rpc'. */
+function protocol() {
+  const value = (process.env.SIDECAR_PROTOCOL || '').trim() || 'raw';
+  if (!PROTOCOLS.includes(value)) throw new Error(`SIDECAR_PROTOCOL must be 'raw' or 'json-rpc', got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function resolveConfig(options) {
+  checkProtocolVersion();
   let { fd, transport, framing, maxMessageSize } = options;
   if (fd === undefined) fd = envInt('SIDECAR_FD', 0);
   if (transport === undefined) transport = (process.env.SIDECAR_TRANSPORT || '').trim() || undefined;
@@ -78,7 +116,7 @@ function resolveConfig(options) {
     throw new Error(`SIDECAR_TRANSPORT must be 'stream' or 'seqpacket', got ${JSON.stringify(transport)}`);
   }
   if (framing === undefined) framing = transport === 'seqpacket' ? 'seqpacket' : 'lines';
-  const allowed = transport === 'seqpacket' ? ['seqpacket'] : ['lines', 'length-prefixed'];
+  const allowed = transport === 'seqpacket' ? ['seqpacket'] : STREAM_FRAMINGS;
   if (!allowed.includes(framing)) {
     throw new Error(`SIDECAR_FRAMING=${JSON.stringify(framing)} does not fit SIDECAR_TRANSPORT=${transport} ` +
       `(expected ${allowed.join(' or ')})`);
@@ -164,7 +202,38 @@ class ByteQueue {
     return value;
   }
 
+  /** Index of `sequence` at or after `from`, or -1; joins the chunks first (used for short headers only). */
+  indexOf(sequence, from) {
+    if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts)];
+    return this.length === 0 ? -1 : this.parts[0].indexOf(sequence, from);
+  }
+
   clear() { this.parts = []; this.length = 0; }
+}
+
+function parseContentLength(header, limit) {
+  const values = [];
+  for (const line of header.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon >= 0 && line.slice(0, colon).trim().toLowerCase() === 'content-length') {
+      values.push(line.slice(colon + 1).trim());
+    }
+  }
+  if (values.length === 0) throw new ProtocolError('content-length framing: a header block has no Content-Length header');
+  if (values.length > 1) {
+    throw new ProtocolError(`content-length framing: a header block has ${values.length} Content-Length headers`);
+  }
+  const digits = values[0];
+  if (!/^[0-9]+$/.test(digits)) {
+    throw new ProtocolError(
+      `content-length framing: Content-Length ${JSON.stringify(digits)} is not a non-negative decimal integer`);
+  }
+  const length = Number(digits);
+  if (length > limit) {
+    throw new MessageTooLargeError(
+      `received a Content-Length header announcing ${digits} bytes; SIDECAR_MAX_MESSAGE_SIZE is ${limit}`);
+  }
+  return length;
 }
 
 /**
@@ -199,6 +268,7 @@ class SidecarChannel {
     this._failure = null;      // receive error, raised once the queue is drained
     this._closed = false;
     this._writeError = null;   // first write failure; later sends fail with it too
+    this._readySent = null;    // promise of the one ready message, once sent
 
     if (this.transport === 'seqpacket') this._openSeqpacket();
     else this._openStream();
@@ -238,6 +308,8 @@ class SidecarChannel {
       this._input = this._output = socket;
     }
     this._bytes = new ByteQueue();
+    this._bodyLength = -1;     // content-length: announced size once its header is parsed
+    this._headerScan = 0;      // content-length: where the search for the blank line resumes
     this._paused = false;
     this._corked = false;
     this._uncork = () => { this._corked = false; this._output.uncork(); };
@@ -257,6 +329,10 @@ class SidecarChannel {
   }
 
   _receiveChunk(chunk) {
+    if (this.framing === 'content-length') {
+      this._receiveContentLength(chunk);
+      return;
+    }
     if (this.framing === 'lines') {
       let start = 0;
       for (;;) {
@@ -293,6 +369,36 @@ class SidecarChannel {
       if (bytes.length < 4 + length) break;
       bytes.take(4);
       this._deliver(bytes.take(length));
+    }
+  }
+
+  _receiveContentLength(chunk) {
+    const bytes = this._bytes;
+    bytes.push(chunk);
+    for (;;) {
+      if (this._bodyLength < 0) {
+        const end = bytes.indexOf(HEADER_END, this._headerScan);
+        if ((end >= 0 ? end : bytes.length) > MAX_HEADER_BYTES) {
+          this._fail(new ProtocolError(`content-length framing: no blank line within ${MAX_HEADER_BYTES} header bytes`));
+          return;
+        }
+        if (end < 0) {
+          this._headerScan = Math.max(0, bytes.length - HEADER_END.length + 1);
+          return;
+        }
+        const header = bytes.take(end + HEADER_END.length).toString('latin1', 0, end);
+        this._headerScan = 0;
+        try {
+          this._bodyLength = parseContentLength(header, this.maxMessageSize);
+        } catch (err) {
+          this._fail(err);
+          return;
+        }
+      }
+      if (bytes.length < this._bodyLength) return;
+      const body = bytes.take(this._bodyLength);
+      this._bodyLength = -1;
+      this._deliver(body);
     }
   }
 
@@ -463,7 +569,7 @@ class SidecarChannel {
   _end() {
     if (this._ended) return;
     this._ended = true;
-    if (this._bytes && this._bytes.length > 0) {
+    if (this._bytes && (this._bytes.length > 0 || this._bodyLength >= 0)) {
       log(`discarding ${this._bytes.length} bytes of an incomplete message at end of input`);
       this._bytes.clear();
     }
@@ -576,6 +682,18 @@ class SidecarChannel {
     return written;
   }
 
+  /**
+   * Tell the parent this child can take requests: send SIDECAR_READY_MESSAGE
+   * (default READY), once. Later calls return the first call's promise.
+   */
+  ready() {
+    if (!this._readySent) {
+      const message = process.env.SIDECAR_READY_MESSAGE;
+      this._readySent = this.send(message === undefined ? 'READY' : message);
+    }
+    return this._readySent;
+  }
+
   /** Send value as JSON (never contains a raw newline, so it fits `lines`). */
   sendJson(value) {
     return this.send(jsonText(value));
@@ -593,6 +711,9 @@ class SidecarChannel {
     let pieces;
     if (this.framing === 'lines') {
       pieces = data.length <= COPY_LIMIT ? [Buffer.concat([data, NEWLINE])] : [data, NEWLINE];
+    } else if (this.framing === 'content-length') {
+      const header = Buffer.from(`Content-Length: ${data.length}\r\n\r\n`, 'latin1');
+      pieces = data.length <= COPY_LIMIT ? [Buffer.concat([header, data])] : [header, data];
     } else {
       const header = Buffer.allocUnsafe(4);
       header.writeUInt32BE(data.length, 0);
@@ -681,6 +802,8 @@ function open(options = {}) {
  *   1: the handler is never called again before the previous reply is ready).
  * options.channel: an already opened channel; otherwise one is opened (from
  *   the remaining options and the environment) and closed at the end.
+ * options.ready: send the ready message (channel.ready()) before the first
+ *   request; undefined (default) sends it only when SIDECAR_READY=message.
  */
 async function serve(handler, options = {}) {
   if (typeof handler !== 'function') throw new TypeError('serve() needs a handler function');
@@ -692,6 +815,8 @@ async function serve(handler, options = {}) {
   const own = !options.channel;
   const channel = options.channel || open(options);
   const jsonMode = decode === 'json';
+  const { ready = (process.env.SIDECAR_READY || '').trim() === 'message' } = options;
+  if (ready) channel.ready().catch(noop); // a parent that is gone shows up as end of input
 
   let active = 0;            // requests whose reply is not written yet
   let tail = Promise.resolve();
@@ -736,4 +861,7 @@ async function serve(handler, options = {}) {
   }
 }
 
-module.exports = { open, serve, SidecarChannel, MessageTooLargeError, DEFAULT_MAX_MESSAGE_SIZE };
+module.exports = {
+  open, serve, instance, instances, protocol, SidecarChannel, MessageTooLargeError, ProtocolError,
+  DEFAULT_MAX_MESSAGE_SIZE, PROTOCOL_VERSION,
+};

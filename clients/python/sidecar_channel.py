@@ -24,14 +24,27 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 from typing import Any, Callable, Iterator, List, Optional, Union
 
 # `open` is deliberately missing: `from sidecar_channel import *` must not
 # shadow the builtin open(). Call it as sidecar_channel.open().
-__all__ = ["Channel", "serve", "MessageTooLargeError", "DEFAULT_MAX_MESSAGE_SIZE"]
+__all__ = [
+    "Channel", "serve", "instance", "instances", "protocol", "MessageTooLargeError", "ProtocolError",
+    "DEFAULT_MAX_MESSAGE_SIZE", "PROTOCOL_VERSION",
+]
 
 DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024
+# The newest SIDECAR_PROTOCOL_VERSION this file understands.
+PROTOCOL_VERSION = 2
+STREAM_FRAMINGS = ("lines", "length-prefixed", "content-length")
+PROTOCOLS = ("raw", "json-rpc")
+
+# content-length framing: a header block longer than this without its blank
+# line cannot be a real header; the stream is garbage, not a slow sender.
+_MAX_HEADER_BYTES = 8 * 1024
+_HEADER_END = b"\r\n\r\n"
 
 _READ_CHUNK = 64 * 1024
 # Payloads up to this size are copied together with their framing bytes into
@@ -62,6 +75,10 @@ class MessageTooLargeError(ValueError):
     """A message is bigger than SIDECAR_MAX_MESSAGE_SIZE (or than the kernel allows)."""
 
 
+class ProtocolError(ValueError):
+    """Received bytes break the framing (e.g. a bad Content-Length header); the channel is unusable."""
+
+
 def _log(text: str) -> None:
     # stderr goes to the parent's logger line by line; never to the wire.
     try:
@@ -81,7 +98,37 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError("{}={!r} is not a decimal integer".format(name, raw)) from None
 
 
+def _check_protocol_version() -> None:
+    version = _env_int("SIDECAR_PROTOCOL_VERSION", PROTOCOL_VERSION)
+    if version > PROTOCOL_VERSION:
+        raise ValueError(
+            "sidecar_channel: the application speaks protocol version {} but this client knows up to {}; "
+            "update clients/python/sidecar_channel.py (or use the copy the starter provides)".format(
+                version, PROTOCOL_VERSION
+            )
+        )
+
+
+def instance() -> int:
+    """This child's index among the sidecar's instances (SIDECAR_INSTANCE, default 0)."""
+    return _env_int("SIDECAR_INSTANCE", 0)
+
+
+def instances() -> int:
+    """How many instances of this sidecar the parent runs (SIDECAR_INSTANCES, default 1)."""
+    return _env_int("SIDECAR_INSTANCES", 1)
+
+
+def protocol() -> str:
+    """What the parent speaks on the channel (SIDECAR_PROTOCOL): 'raw' (default) or 'json-rpc'."""
+    value = os.environ.get("SIDECAR_PROTOCOL", "").strip() or "raw"
+    if value not in PROTOCOLS:
+        raise ValueError("SIDECAR_PROTOCOL must be 'raw' or 'json-rpc', got {!r}".format(value))
+    return value
+
+
 def _resolve_config(fd, transport, framing, max_message_size):
+    _check_protocol_version()
     if fd is None:
         fd = _env_int("SIDECAR_FD", 0)
     if transport is None:
@@ -99,7 +146,7 @@ def _resolve_config(fd, transport, framing, max_message_size):
         raise ValueError("SIDECAR_TRANSPORT must be 'stream' or 'seqpacket', got {!r}".format(transport))
     if framing is None:
         framing = "seqpacket" if transport == "seqpacket" else "lines"
-    allowed = ("seqpacket",) if transport == "seqpacket" else ("lines", "length-prefixed")
+    allowed = ("seqpacket",) if transport == "seqpacket" else STREAM_FRAMINGS
     if framing not in allowed:
         raise ValueError(
             "SIDECAR_FRAMING={!r} does not fit SIDECAR_TRANSPORT={!r} (expected {})".format(
@@ -159,10 +206,11 @@ class Channel:
     """One end of a sidecar channel. Create it with :func:`open`.
 
     Attributes: ``name``, ``fd``, ``transport`` ('stream' | 'seqpacket'),
-    ``framing`` ('lines' | 'length-prefixed' | 'seqpacket'),
+    ``framing`` ('lines' | 'length-prefixed' | 'content-length' | 'seqpacket'),
     ``max_message_size`` (payload bytes, framing excluded).
 
-    Not thread-safe: use one reader thread and serialise sends yourself.
+    Receive from one thread at a time. Sends may come from any thread: each
+    message goes out whole, never interleaved with another.
     """
 
     def __init__(
@@ -239,6 +287,9 @@ class Channel:
         self._pos = 0
         self._scan = 0
         self._want = 0  # bytes still missing for the frame being assembled
+        self._body_length = -1  # content-length: announced size once its header is parsed
+        self._send_lock = threading.RLock()
+        self._ready_sent = False
         # Stream output queue (pieces for writev) and when its oldest entry came.
         self._out = []  # type: List[Any]
         self._out_bytes = 0
@@ -348,7 +399,7 @@ class Channel:
                 if not self._fill():
                     self._eof = True
                     raise EOFError("sidecar channel: end of input")
-        except MessageTooLargeError as exc:
+        except (MessageTooLargeError, ProtocolError) as exc:
             # The stream position (or the discarded record) is lost; later
             # reads must not pretend the channel is still in sync.
             self._failure = exc
@@ -408,25 +459,34 @@ class Channel:
         return data
 
     def _next_frame(self) -> Optional[bytes]:
-        buf, pos, limit = self._buf, self._pos, self.max_message_size
         if self.framing == "lines":
-            newline = buf.find(b"\n", self._scan)
-            if newline < 0:
-                self._scan = len(buf)
-                # +1: a '\r' before the '\n' is framing, not payload
-                if len(buf) - pos > limit + 1:
-                    raise MessageTooLargeError(
-                        "received a line longer than SIDECAR_MAX_MESSAGE_SIZE={} bytes".format(limit)
-                    )
-                return None
-            end = newline - 1 if newline > pos and buf[newline - 1] == 0x0D else newline
-            if end - pos > limit:
+            return self._next_line()
+        if self.framing == "content-length":
+            return self._next_content_length()
+        return self._next_length_prefixed()
+
+    def _next_line(self) -> Optional[bytes]:
+        buf, pos, limit = self._buf, self._pos, self.max_message_size
+        newline = buf.find(b"\n", self._scan)
+        if newline < 0:
+            self._scan = len(buf)
+            # +1: a '\r' before the '\n' is framing, not payload
+            if len(buf) - pos > limit + 1:
                 raise MessageTooLargeError(
-                    "received a {}-byte line; SIDECAR_MAX_MESSAGE_SIZE is {}".format(end - pos, limit)
+                    "received a line longer than SIDECAR_MAX_MESSAGE_SIZE={} bytes".format(limit)
                 )
-            frame = bytes(buf[pos:end])
-            self._pos = self._scan = newline + 1
-            return frame
+            return None
+        end = newline - 1 if newline > pos and buf[newline - 1] == 0x0D else newline
+        if end - pos > limit:
+            raise MessageTooLargeError(
+                "received a {}-byte line; SIDECAR_MAX_MESSAGE_SIZE is {}".format(end - pos, limit)
+            )
+        frame = bytes(buf[pos:end])
+        self._pos = self._scan = newline + 1
+        return frame
+
+    def _next_length_prefixed(self) -> Optional[bytes]:
+        buf, pos, limit = self._buf, self._pos, self.max_message_size
         available = len(buf) - pos
         if available < 4:
             self._want = 4 - available
@@ -444,6 +504,30 @@ class Channel:
         self._want = 0
         return frame
 
+    def _next_content_length(self) -> Optional[bytes]:
+        buf, pos = self._buf, self._pos
+        if self._body_length < 0:
+            end = buf.find(_HEADER_END, max(pos, self._scan))
+            if (end if end >= 0 else len(buf)) - pos > _MAX_HEADER_BYTES:
+                raise ProtocolError(
+                    "content-length framing: no blank line within {} header bytes".format(_MAX_HEADER_BYTES)
+                )
+            if end < 0:
+                self._scan = max(pos, len(buf) - len(_HEADER_END) + 1)
+                return None
+            self._body_length = _parse_content_length(bytes(buf[pos:end]), self.max_message_size)
+            pos = self._pos = self._scan = end + len(_HEADER_END)
+        length = self._body_length
+        available = len(buf) - pos
+        if available < length:
+            self._want = length - available
+            return None
+        frame = bytes(buf[pos:pos + length])
+        self._pos = self._scan = pos + length
+        self._body_length = -1
+        self._want = 0
+        return frame
+
     def _fill(self) -> bool:
         """Read more stream bytes; False at end of input."""
         if self._out:
@@ -458,10 +542,11 @@ class Channel:
         except ConnectionResetError:
             data = b""
         if not data:
-            if self._buf:
+            if self._buf or self._body_length >= 0:
                 _log("discarding {} bytes of an incomplete message at end of input".format(len(self._buf)))
                 self._buf.clear()
                 self._scan = 0
+                self._body_length = -1
             return False
         self._buf += data
         return True
@@ -494,6 +579,11 @@ class Channel:
             raise MessageTooLargeError(
                 "message is {} bytes; SIDECAR_MAX_MESSAGE_SIZE is {}".format(size, self.max_message_size)
             )
+        with self._send_lock:
+            self._send_framed(data, flush)
+
+    def _send_framed(self, data: bytes, flush: bool) -> None:
+        size = len(data)
         framing = self.framing
         if framing == "seqpacket":
             self._send_record(data)
@@ -506,13 +596,18 @@ class Channel:
                     "newlines) or use SIDECAR_FRAMING=length-prefixed".format(newline)
                 )
             pieces = (data + b"\n",) if size <= _COPY_LIMIT else (data, b"\n")
+            framing_bytes = 1
         else:
-            header = size.to_bytes(4, "big")
+            if framing == "content-length":
+                header = b"Content-Length: %d\r\n\r\n" % size
+            else:
+                header = size.to_bytes(4, "big")
             pieces = (header + data,) if size <= _COPY_LIMIT else (header, data)
+            framing_bytes = len(header)
         if not self._out:
             self._out_since = time.monotonic()
         self._out.extend(pieces)
-        self._out_bytes += size + (1 if framing == "lines" else 4)
+        self._out_bytes += size + framing_bytes
         if flush or self._out_bytes >= _FLUSH_BYTES:
             self.flush()
 
@@ -520,8 +615,20 @@ class Channel:
         """Send ``value`` as compact JSON (never contains a raw newline, so it fits `lines`)."""
         self.send(_dump_json(value), flush=flush)
 
+    def ready(self) -> None:
+        """Tell the parent this child can take requests: send SIDECAR_READY_MESSAGE (default READY), once."""
+        with self._send_lock:
+            if self._ready_sent:
+                return
+            self._ready_sent = True
+            self.send(os.environ.get("SIDECAR_READY_MESSAGE", "READY"))
+
     def flush(self) -> None:
         """Write every queued message (stream transports; no-op for seqpacket)."""
+        with self._send_lock:
+            self._flush_queued()
+
+    def _flush_queued(self) -> None:
         out = self._out
         while out:
             batch = out[:_IOV_MAX]
@@ -570,6 +677,33 @@ class Channel:
             self.flush()
 
 
+def _parse_content_length(header: bytes, limit: int) -> int:
+    values = []
+    for line in header.split(b"\r\n"):
+        name, colon, value = line.partition(b":")
+        if colon and name.strip().lower() == b"content-length":
+            values.append(value.strip())
+    if not values:
+        raise ProtocolError("content-length framing: a header block has no Content-Length header")
+    if len(values) > 1:
+        raise ProtocolError("content-length framing: a header block has {} Content-Length headers".format(len(values)))
+    digits = values[0]
+    if not digits.isdigit():  # bytes.isdigit(): ASCII digits only, so no sign, no blank
+        raise ProtocolError(
+            "content-length framing: Content-Length {!r} is not a non-negative decimal integer".format(
+                digits.decode("latin-1")
+            )
+        )
+    length = int(digits) if len(digits) <= 20 else limit + 1
+    if length > limit:
+        raise MessageTooLargeError(
+            "received a Content-Length header announcing {} bytes; SIDECAR_MAX_MESSAGE_SIZE is {}".format(
+                digits.decode("latin-1"), limit
+            )
+        )
+    return length
+
+
 def _dump_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -601,6 +735,7 @@ def serve(
     *,
     decode: Optional[str] = None,
     channel: Optional[Channel] = None,
+    ready: Optional[bool] = None,
 ) -> None:
     """Answer every request with ``handler(request)``, in order, until end of input.
 
@@ -610,6 +745,9 @@ def serve(
     an error (each request needs exactly one reply, the parent matches replies
     to requests by order). With decode='json' every reply except bytes is
     JSON-encoded, so returning a str sends a JSON string and None sends null.
+
+    ``ready``: send the ready message (:meth:`Channel.ready`) before the first
+    request; None (default) sends it only when SIDECAR_READY=message.
 
     Replies to requests that arrived together are written together. Returns
     at end of input or when the parent has gone; exceptions from the handler
@@ -627,7 +765,14 @@ def serve(
     # I/O) is like EOF: nobody is left to answer. The handler runs outside
     # that net, so the same errors from its own work still propagate.
     gone = (BrokenPipeError, ConnectionResetError)
+    if ready is None:
+        ready = os.environ.get("SIDECAR_READY", "").strip() == "message"
     try:
+        if ready:
+            try:
+                channel.ready()
+            except gone:
+                return
         while True:
             try:
                 request = receive()  # also flushes queued replies before it waits
