@@ -861,7 +861,395 @@ async function serve(handler, options = {}) {
   }
 }
 
+// ------------------------------------------------------------------ JSON-RPC
+
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+const METHOD_NOT_FOUND = -32601;
+const INTERNAL_ERROR = -32603;
+const REQUEST_CANCELLED = -32800;
+const READY = '$/ready';
+const PING = '$/ping';
+/** Cancellation notification -> the params key that names the request. */
+const CANCELLATIONS = new Map([['$/cancelRequest', 'id'], ['notifications/cancelled', 'requestId']]);
+
+/**
+ * A JSON-RPC error object. Throw it in a handler to answer with exactly this
+ * error; call() rejects with it when the application answers with an error.
+ */
+class JsonRpcError extends Error {
+  constructor(code, message, data) {
+    super(message);
+    this.name = 'JsonRpcError';
+    this.code = code;
+    this.data = data;
+  }
+
+  toErrorObject() {
+    const error = { code: this.code, message: this.message };
+    if (this.data !== undefined && this.data !== null) error.data = this.data;
+    return error;
+  }
+}
+
+function isId(value) {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function errorResponse(id, code, message) {
+  return { jsonrpc: '2.0', id, error: { code, message } };
+}
+
+/** Why `message` is not a valid request or notification, or null. */
+function invalidReason(message) {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return 'a message must be a JSON object';
+  if (message.jsonrpc !== '2.0') return 'a message must have "jsonrpc": "2.0"';
+  if (typeof message.method !== 'string') return '"method" must be a string';
+  if ('id' in message && !isId(message.id)) return '"id" must be a string or a number';
+  if (message.params !== undefined && message.params !== null && typeof message.params !== 'object') {
+    return '"params" must be an object or an array';
+  }
+  return null;
+}
+
+function isResponse(message) {
+  return message !== null && typeof message === 'object' && !Array.isArray(message) &&
+    !('method' in message) && ('result' in message || 'error' in message);
+}
+
+function inputEndedError(text) {
+  const err = new Error(`sidecar channel: ${text}`);
+  err.code = 'ERR_SIDECAR_CLOSED';
+  return err;
+}
+
+/** A request from the parent that is being handled: answered exactly once. */
+class Incoming {
+  constructor(id, respond) {
+    this.id = id;
+    this.respond = respond;
+    this.controller = new AbortController();
+    this.answered = false;
+  }
+
+  answer(response) {
+    if (this.answered) return;
+    this.answered = true;
+    this.respond(response);
+  }
+
+  cancel() {
+    // Answer now: the handler may ignore the signal, and the parent must not wait for it.
+    this.answer(errorResponse(this.id, REQUEST_CANCELLED, 'Request cancelled'));
+    this.controller.abort();
+  }
+}
+
+/** Collects the responses to one batch and sends them as one array once all are in. */
+class Batch {
+  constructor(send) {
+    this.send = send;
+    this.responses = [];
+    this.expected = 0;
+    this.sealed = false;
+  }
+
+  add(response) {
+    this.responses.push(response);
+    this.sendWhenComplete();
+  }
+
+  seal() {
+    this.sealed = true;
+    this.sendWhenComplete();
+  }
+
+  sendWhenComplete() {
+    if (this.sealed && this.expected > 0 && this.responses.length === this.expected) this.send(this.responses);
+  }
+}
+
+/**
+ * A JSON-RPC 2.0 peer on the sidecar channel (SIDECAR_PROTOCOL=json-rpc).
+ * options: channel (an opened channel; otherwise one is opened like open()
+ * with the remaining options), maxConcurrency (handlers running at once,
+ * default 64). Replies go out as handlers finish, in any order.
+ */
+class JsonRpc {
+  constructor(options = {}) {
+    const { maxConcurrency = 64 } = options;
+    if (!Number.isSafeInteger(maxConcurrency) || maxConcurrency < 1) {
+      throw new TypeError(`maxConcurrency must be a positive integer, got ${maxConcurrency}`);
+    }
+    this._ownChannel = !options.channel;
+    this.channel = options.channel || open(options);
+    this.maxConcurrency = maxConcurrency;
+    this._methods = new Map();
+    this._notifications = new Map();
+    this._running = new Map();   // parent's request id -> Incoming
+    this._pending = new Map();   // our call id -> { resolve, reject, method }
+    this._nextId = 1;
+    this._active = 0;            // handlers holding a slot
+    this._slotWaiters = [];
+    this._tasks = new Set();
+    this._readySent = null;
+    this._inputEnded = false;
+  }
+
+  /** Register handler(params, { signal }) for requests `name`; returns this. */
+  method(name, handler) { return this._register(this._methods, name, handler); }
+
+  /** Register handler(params) for notifications `name`; returns this. */
+  notification(name, handler) { return this._register(this._notifications, name, handler); }
+
+  _register(table, name, handler) {
+    if (typeof name !== 'string') throw new TypeError(`a method name must be a string, got ${describe(name)}`);
+    if (typeof handler !== 'function') throw new TypeError(`the handler of ${JSON.stringify(name)} must be a function`);
+    table.set(name, handler);
+    return this;
+  }
+
+  /**
+   * Handle messages until end of input; resolves once every running handler
+   * has answered. Sends $/ready first unless { ready: false } (then call
+   * ready() yourself). Rejects with the framing error if the input breaks it.
+   */
+  async serve({ ready = true } = {}) {
+    if (ready) this.ready();
+    try {
+      for (;;) {
+        const frame = await this.channel.receive({ decode: 'bytes' });
+        if (frame === undefined) break;
+        this._onFrame(frame);
+      }
+    } finally {
+      this._inputEnded = true;
+      this._failPendingCalls();
+      while (this._tasks.size > 0) await Promise.allSettled([...this._tasks]);
+      if (this._ownChannel) await this.channel.close();
+    }
+  }
+
+  /** Send the $/ready notification, once; later calls return the first call's promise. */
+  ready() {
+    if (!this._readySent) this._readySent = this.notify(READY);
+    return this._readySent;
+  }
+
+  /** Send a notification to the application; the promise resolves once it is handed to the kernel. */
+  notify(method, params) {
+    const message = { jsonrpc: '2.0', method };
+    if (params !== undefined) message.params = params;
+    return this._write(jsonText(message));
+  }
+
+  /**
+   * Call a method of the application. Resolves with its result; rejects with
+   * JsonRpcError for an error response, or an Error with code
+   * 'ERR_SIDECAR_CLOSED' when the input ends first.
+   */
+  call(method, params) {
+    if (this._inputEnded) return Promise.reject(inputEndedError(`input has ended; cannot call ${JSON.stringify(method)}`));
+    const id = this._nextId++;
+    const message = { jsonrpc: '2.0', id, method };
+    if (params !== undefined) message.params = params;
+    return new Promise((resolve, reject) => {
+      this._pending.set(id, { resolve, reject, method });
+      try {
+        this._write(jsonText(message));
+      } catch (err) {
+        this._pending.delete(id);
+        reject(err);
+      }
+    });
+  }
+
+  _failPendingCalls() {
+    for (const [id, call] of this._pending) {
+      call.reject(inputEndedError(`input ended before the response to request ${id} (${JSON.stringify(call.method)}) arrived`));
+    }
+    this._pending.clear();
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  _onFrame(frame) {
+    let message;
+    try {
+      message = JSON.parse(utf8.decode(frame));
+    } catch (_) {
+      this._sendResponses(errorResponse(null, PARSE_ERROR, 'Parse error: the message is not valid JSON'));
+      return;
+    }
+    if (!Array.isArray(message)) {
+      this._onMessage(message, (response) => this._sendResponses(response));
+      return;
+    }
+    if (message.length === 0) {
+      this._sendResponses(errorResponse(null, INVALID_REQUEST, 'Invalid Request: empty batch'));
+      return;
+    }
+    const batch = new Batch((responses) => this._sendResponses(responses));
+    for (const element of message) {
+      if (this._onMessage(element, (response) => batch.add(response))) batch.expected++;
+    }
+    batch.seal();
+  }
+
+  /** Handle one message; true if it will get a response through respond. */
+  _onMessage(message, respond) {
+    if (isResponse(message)) {
+      this._onResponse(message);
+      return false;
+    }
+    const reason = invalidReason(message);
+    if (reason !== null) {
+      const id = message !== null && typeof message === 'object' && isId(message.id) ? message.id : null;
+      respond(errorResponse(id, INVALID_REQUEST, `Invalid Request: ${reason}`));
+      return true;
+    }
+    const params = message.params === null ? undefined : message.params;
+    if (!('id' in message)) {
+      this._onNotification(message.method, params);
+      return false;
+    }
+    this._onRequest(message.id, message.method, params, respond);
+    return true;
+  }
+
+  _onRequest(id, method, params, respond) {
+    if (method === PING) {
+      respond({ jsonrpc: '2.0', id, result: {} });
+      return;
+    }
+    const handler = this._methods.get(method);
+    if (!handler) {
+      respond(errorResponse(id, METHOD_NOT_FOUND, `Method not found: ${method}`));
+      return;
+    }
+    const incoming = new Incoming(id, respond);
+    this._running.set(id, incoming);
+    this._track(this._runRequest(incoming, method, handler, params));
+  }
+
+  _onNotification(method, params) {
+    if (CANCELLATIONS.has(method)) {
+      const target = params && typeof params === 'object' ? params[CANCELLATIONS.get(method)] : undefined;
+      const incoming = isId(target) ? this._running.get(target) : undefined;
+      if (incoming) incoming.cancel();
+    }
+    const handler = this._notifications.get(method);
+    if (handler) this._track(this._runNotification(method, handler, params)); // unknown ones are dropped
+  }
+
+  _onResponse(message) {
+    const call = isId(message.id) ? this._pending.get(message.id) : undefined;
+    if (!call) {
+      log(`ignoring a response to unknown request id ${JSON.stringify(message.id)}: ${JSON.stringify(message).slice(0, 200)}`);
+      return;
+    }
+    this._pending.delete(message.id);
+    const { error } = message;
+    if (error === undefined || error === null) call.resolve(message.result);
+    else if (typeof error === 'object') call.reject(new JsonRpcError(error.code ?? INTERNAL_ERROR, String(error.message ?? ''), error.data));
+    else call.reject(new JsonRpcError(INTERNAL_ERROR, `malformed error response: ${JSON.stringify(error)}`));
+  }
+
+  _track(promise) {
+    this._tasks.add(promise);
+    promise.finally(() => this._tasks.delete(promise)).catch(noop);
+  }
+
+  async _runRequest(incoming, method, handler, params) {
+    let response;
+    await this._acquireSlot();
+    try {
+      if (incoming.answered) return; // cancelled while waiting for a slot
+      const result = await handler(params, { signal: incoming.controller.signal });
+      response = { jsonrpc: '2.0', id: incoming.id, result: result === undefined ? null : result };
+    } catch (err) {
+      // A cancelled handler's rejection (usually an AbortError) concerns nobody.
+      if (!incoming.answered) response = this._failureResponse(incoming.id, method, err);
+    } finally {
+      this._releaseSlot();
+      if (this._running.get(incoming.id) === incoming) this._running.delete(incoming.id);
+    }
+    if (response) incoming.answer(response);
+  }
+
+  async _runNotification(method, handler, params) {
+    await this._acquireSlot();
+    try {
+      await handler(params);
+    } catch (err) {
+      log(`notification handler of ${JSON.stringify(method)} failed: ${(err && err.stack) || err}`);
+    } finally {
+      this._releaseSlot();
+    }
+  }
+
+  _failureResponse(id, method, err) {
+    if (err instanceof JsonRpcError) return { jsonrpc: '2.0', id, error: err.toErrorObject() };
+    log(`handler of ${JSON.stringify(method)} failed: ${(err && err.stack) || err}`);
+    const message = err instanceof Error ? err.message || err.name : String(err);
+    return errorResponse(id, INTERNAL_ERROR, message);
+  }
+
+  _acquireSlot() {
+    if (this._active < this.maxConcurrency) {
+      this._active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this._slotWaiters.push(resolve));
+  }
+
+  _releaseSlot() {
+    const next = this._slotWaiters.shift();
+    if (next) next(); // the slot passes straight on
+    else this._active--;
+  }
+
+  // ------------------------------------------------------------------ output
+
+  _sendResponses(responses) {
+    const limit = this.channel.maxMessageSize;
+    let text;
+    if (Array.isArray(responses)) {
+      text = `[${responses.map((r) => this._encodeResponse(r)).join(',')}]`;
+      const size = Buffer.byteLength(text);
+      if (size > limit) text = `[${responses.map((r) => this._encodeResponse(tooLarge(r, size, limit))).join(',')}]`;
+    } else {
+      text = this._encodeResponse(responses);
+    }
+    this._write(text);
+  }
+
+  _encodeResponse(response) {
+    const limit = this.channel.maxMessageSize;
+    let text;
+    try {
+      text = jsonText(response);
+    } catch (err) {
+      log(`cannot encode the result of request ${JSON.stringify(response.id)}: ${err.message}`);
+      return jsonText(errorResponse(response.id, INTERNAL_ERROR, `the result cannot be sent as JSON: ${err.message}`));
+    }
+    const size = Buffer.byteLength(text);
+    return size > limit ? jsonText(tooLarge(response, size, limit)) : text;
+  }
+
+  _write(text) {
+    // After close, or once the parent is gone, there is nobody left to tell.
+    if (this.channel._closed) return Promise.resolve();
+    return this.channel.send(text);
+  }
+}
+
+function tooLarge(response, size, limit) {
+  if (!('result' in response)) return response;
+  return errorResponse(response.id, INTERNAL_ERROR, `the response is ${size} bytes; SIDECAR_MAX_MESSAGE_SIZE is ${limit}`);
+}
+
 module.exports = {
-  open, serve, instance, instances, protocol, SidecarChannel, MessageTooLargeError, ProtocolError,
-  DEFAULT_MAX_MESSAGE_SIZE, PROTOCOL_VERSION,
+  open, serve, instance, instances, protocol, JsonRpc, JsonRpcError, SidecarChannel, MessageTooLargeError,
+  ProtocolError, DEFAULT_MAX_MESSAGE_SIZE, PROTOCOL_VERSION,
 };
