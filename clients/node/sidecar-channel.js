@@ -5,7 +5,7 @@
  * A sidecar child talks to its Spring Boot parent over one end of an AF_UNIX
  * socketpair. The parent describes the channel in environment variables
  * (SIDECAR_FD, SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE,
- * SIDECAR_NAME); this module reads them and gives you messages:
+ * SIDECAR_NAME, SIDECAR_PROTOCOL, ...); this module reads them and gives you messages:
  *
  *   const { serve } = require('./sidecar-channel');
  *   serve((request) => request.toUpperCase());
@@ -14,6 +14,12 @@
  *
  *   const channel = require('./sidecar-channel').open();
  *   for await (const message of channel) await channel.send(message);
+ *
+ * or, when the parent speaks JSON-RPC 2.0 (SIDECAR_PROTOCOL=json-rpc):
+ *
+ *   const rpc = new (require('./sidecar-channel').JsonRpc)();
+ *   rpc.method('upper', async (params) => params.text.toUpperCase());
+ *   rpc.serve();
  *
  * ESM: import { open, serve } from './sidecar-channel.mjs' (or this file).
  * The wire protocol is described in docs/protocol.md.

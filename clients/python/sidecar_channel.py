@@ -3,7 +3,7 @@
 A sidecar child talks to its Spring Boot parent over one end of an AF_UNIX
 socketpair. The parent describes the channel in environment variables
 (SIDECAR_FD, SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE,
-SIDECAR_NAME); this module reads them and gives you messages::
+SIDECAR_NAME, SIDECAR_PROTOCOL, ...); this module reads them and gives you messages::
 
     import sidecar_channel
 
@@ -14,6 +14,16 @@ or, for children that are not plain request/reply::
     with sidecar_channel.open() as channel:
         for message in channel:          # str for `lines`, bytes otherwise
             channel.send(message)
+
+or, when the parent speaks JSON-RPC 2.0 (SIDECAR_PROTOCOL=json-rpc)::
+
+    rpc = sidecar_channel.JsonRpc()
+
+    @rpc.method("upper")
+    async def upper(params):
+        return params["text"].upper()
+
+    rpc.serve()
 
 The wire protocol is described in docs/protocol.md. Copy this single file next
 to your child program; it has no dependencies.
