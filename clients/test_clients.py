@@ -12,6 +12,7 @@ the wire protocol with its own framing code, independent of the clients.
 import ctypes
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -30,6 +31,8 @@ NODE_ESM_CLIENT = os.path.join(HERE, "node", "sidecar-channel.mjs")
 PY_ECHO = [sys.executable, os.path.join(PY_CLIENT_DIR, "examples", "echo.py")]
 NODE = shutil.which("node")
 NODE_ECHO = [NODE or "node", os.path.join(HERE, "node", "examples", "echo.js")]
+PY_RPC = [sys.executable, os.path.join(PY_CLIENT_DIR, "examples", "rpc_echo.py")]
+NODE_RPC = [NODE or "node", os.path.join(HERE, "node", "examples", "rpc-echo.js")]
 # The same trampoline the Java side uses to move the socket from stdin to fd 3.
 FD3_LAUNCHER = ["sh", "-c", 'exec 3<&0 </dev/null >&2; exec "$0" "$@"']
 # Below Node's seqpacket record limit with a default SO_SNDBUF (212,960 bytes).
@@ -39,7 +42,8 @@ TIMEOUT = 10
 sys.path.insert(0, PY_CLIENT_DIR)
 import sidecar_channel  # noqa: E402
 
-FRAMINGS = [("stream", "lines"), ("stream", "length-prefixed"), ("seqpacket", "seqpacket")]
+FRAMINGS = [("stream", "lines"), ("stream", "length-prefixed"), ("stream", "content-length"),
+            ("seqpacket", "seqpacket")]
 
 
 def encode(framing, payload):
@@ -47,7 +51,39 @@ def encode(framing, payload):
         return payload + b"\n"
     if framing == "length-prefixed":
         return len(payload).to_bytes(4, "big") + payload
+    if framing == "content-length":
+        return b"Content-Length: %d\r\n\r\n" % len(payload) + payload
     return payload
+
+
+def split_frames(framing, buf):
+    """Complete frames at the start of buf, and the rest. Strict: the clients must write exact headers."""
+    frames = []
+    while True:
+        if framing == "lines":
+            i = buf.find(b"\n")
+            if i < 0:
+                break
+            frames.append(buf[:i])
+            buf = buf[i + 1:]
+        elif framing == "length-prefixed":
+            if len(buf) < 4 or len(buf) < 4 + int.from_bytes(buf[:4], "big"):
+                break
+            n = int.from_bytes(buf[:4], "big")
+            frames.append(buf[4:4 + n])
+            buf = buf[4 + n:]
+        else:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                break
+            name, _, value = buf[:end].partition(b": ")
+            assert name == b"Content-Length" and value.isdigit(), buf[:end]
+            n = int(value)
+            if len(buf) < end + 4 + n:
+                break
+            frames.append(buf[end + 4:end + 4 + n])
+            buf = buf[end + 4 + n:]
+    return frames, buf
 
 
 def utf8_payload(size):
@@ -93,6 +129,7 @@ class Child:
                                          stderr=subprocess.PIPE, env=full_env)
         child_end.close()  # else we would never see EOF when the child exits
         self.replies = []
+        self.raw = bytearray()  # every byte received, framing included
         self.eof = False
         self._cond = threading.Condition()
         self._stderr = []
@@ -114,22 +151,9 @@ class Child:
                 if self.framing == "seqpacket":
                     frames = [chunk]
                 else:
-                    buf += chunk
-                    frames = []
-                    while True:
-                        if self.framing == "lines":
-                            i = buf.find(b"\n")
-                            if i < 0:
-                                break
-                            frames.append(buf[:i])
-                            buf = buf[i + 1:]
-                        else:
-                            if len(buf) < 4 or len(buf) < 4 + int.from_bytes(buf[:4], "big"):
-                                break
-                            n = int.from_bytes(buf[:4], "big")
-                            frames.append(buf[4:4 + n])
-                            buf = buf[4 + n:]
+                    frames, buf = split_frames(self.framing, buf + chunk)
                 with self._cond:
+                    self.raw += chunk
                     self.replies.extend(frames)
                     self._cond.notify_all()
         except OSError:
@@ -163,6 +187,18 @@ class Child:
                 self._cond.wait(left)
             return list(self.replies)
 
+    def wait_until(self, predicate, timeout=TIMEOUT):
+        """Replies once predicate(replies) holds; raises AssertionError after timeout or at EOF."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not predicate(self.replies):
+                left = deadline - time.monotonic()
+                if left <= 0 or self.eof:
+                    raise AssertionError("condition not met ({}); replies: {!r}\nstderr:\n{}".format(
+                        "EOF" if self.eof else "timeout", self.replies[-10:], self.stderr()))
+                self._cond.wait(left)
+            return list(self.replies)
+
     def close_input(self):
         self.sock.shutdown(socket.SHUT_WR)
 
@@ -185,6 +221,12 @@ class Child:
             self.proc.wait()
         self.sock.close()
         self.proc.stderr.close()
+
+
+def rpc_children():
+    yield "python", PY_RPC
+    if NODE:
+        yield "node", NODE_RPC
 
 
 def children():
@@ -271,7 +313,8 @@ class EchoTest(ChildTestCase):
 
     def test_incomplete_message_at_eof_is_discarded(self):
         for lang, cmd in children():
-            for framing, partial in (("lines", b"no newline"), ("length-prefixed", b"\x00\x00\x00\x10abc")):
+            for framing, partial in (("lines", b"no newline"), ("length-prefixed", b"\x00\x00\x00\x10abc"),
+                                     ("content-length", b"Content-Length: 9\r\n\r\nabc")):
                 with self.subTest(lang=lang, framing=framing):
                     child = self.start(cmd, framing=framing)
                     child.send(b"whole")
@@ -306,6 +349,388 @@ class EchoTest(ChildTestCase):
                 self.assertEqual(child.expect(len(msgs)), msgs)
                 child.close_input()
                 self.assertEqual(child.wait(), 0, child.stderr())
+
+
+class ContentLengthTest(ChildTestCase):
+    def test_writes_exact_header_bytes(self):
+        for lang, cmd in children():
+            with self.subTest(lang=lang):
+                child = self.start(cmd, framing="content-length")
+                child.send(b"hi")
+                child.send("é".encode())
+                self.assertEqual(child.expect(2), [b"hi", "é".encode()])
+                self.assertEqual(bytes(child.raw), b"Content-Length: 2\r\n\r\nhiContent-Length: 2\r\n\r\n\xc3\xa9")
+                child.close_input()
+                self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_reads_leniently(self):
+        frames = (b"content-length: 3\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\nabc"
+                  b"X-Other: 1\r\nCONTENT-LENGTH:2\r\n\r\nde"
+                  b"Content-Length:   0  \r\n\r\n")
+        for lang, cmd in children():
+            with self.subTest(lang=lang):
+                child = self.start(cmd, framing="content-length")
+                for i in range(0, len(frames), 7):  # headers split across reads
+                    child.sock.sendall(frames[i:i + 7])
+                self.assertEqual(child.expect(3), [b"abc", b"de", b""], child.stderr())
+                child.close_input()
+                self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_bad_headers_stop_the_channel(self):
+        cases = [
+            (b"Content-Type: text/plain\r\n\r\nabc", "no Content-Length header"),
+            (b"Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", "2 Content-Length headers"),
+            (b"Content-Length: -3\r\n\r\nabc", "not a non-negative decimal integer"),
+            (b"Content-Length: 3x\r\n\r\nabc", "not a non-negative decimal integer"),
+            (b"Content-Length: \r\n\r\nabc", "not a non-negative decimal integer"),
+            (b"Content-Length: %d\r\n\r\n" % (MAX + 1), "SIDECAR_MAX_MESSAGE_SIZE"),
+            (b"X" * 9000, "no blank line"),
+        ]
+        for lang, cmd in children():
+            for frame, message in cases:
+                with self.subTest(lang=lang, frame=frame[:40]):
+                    child = self.start(cmd, framing="content-length")
+                    child.send(b"fine")
+                    self.assertEqual(child.expect(1), [b"fine"])
+                    child.sock.sendall(frame + encode("content-length", b"after"))
+                    self.assertNotEqual(child.wait(), 0)
+                    self.assertIn(message, child.stderr())
+                    self.assertEqual(child.expect(2), [b"fine"], "nothing after the bad header")
+
+
+class StartupTest(ChildTestCase):
+    def test_raw_ready_message_only_when_asked(self):
+        cases = [({}, []), ({"SIDECAR_READY": "message"}, [b"READY"]),
+                 ({"SIDECAR_READY": "message", "SIDECAR_READY_MESSAGE": "up and running"}, [b"up and running"])]
+        for lang, cmd in children():
+            for transport, framing in FRAMINGS:
+                for env, ready in cases:
+                    with self.subTest(lang=lang, framing=framing, env=env):
+                        child = self.start(cmd, transport=transport, framing=framing, env=env)
+                        child.send(b"ping")
+                        self.assertEqual(child.expect(len(ready) + 1), ready + [b"ping"])
+                        child.close_input()
+                        self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_newer_protocol_version_is_refused(self):
+        for lang, cmd in children():
+            path = "clients/python/sidecar_channel.py" if lang == "python" else "clients/node/sidecar-channel.js"
+            for version, ok in (("1", True), ("2", True), ("3", False)):
+                with self.subTest(lang=lang, version=version):
+                    child = self.start(cmd, env={"SIDECAR_PROTOCOL_VERSION": version})
+                    if ok:
+                        child.send(b"ping")
+                        self.assertEqual(child.expect(1), [b"ping"])
+                        child.close_input()
+                        self.assertEqual(child.wait(), 0, child.stderr())
+                        continue
+                    self.assertNotEqual(child.wait(), 0)
+                    self.assertIn("the application speaks protocol version 3 but this client knows up to 2; "
+                                  "update " + path + " (or use the copy the starter provides)", child.stderr())
+
+    def test_instance_and_protocol_from_environment(self):
+        py = self.script("who.py", """
+            import sys
+            sys.path.insert(0, {client!r})
+            import sidecar_channel
+            sidecar_channel.serve(lambda m: "%d/%d %s v%d" % (sidecar_channel.instance(), sidecar_channel.instances(),
+                                  sidecar_channel.protocol(), sidecar_channel.PROTOCOL_VERSION))
+        """.format(client=PY_CLIENT_DIR))
+        js = self.script("who.js", """
+            const sc = require({cjs!r});
+            sc.serve(() => `${{sc.instance()}}/${{sc.instances()}} ${{sc.protocol()}} v${{sc.PROTOCOL_VERSION}}`);
+        """.format(cjs=NODE_CLIENT))
+        commands = [[sys.executable, py]] + ([[NODE, js]] if NODE else [])
+        for cmd in commands:
+            for env, expected in (({}, b"0/1 raw v2"),
+                                  ({"SIDECAR_INSTANCE": "2", "SIDECAR_INSTANCES": "3", "SIDECAR_PROTOCOL": "json-rpc"},
+                                   b"2/3 json-rpc v2")):
+                with self.subTest(cmd=cmd[0], env=env):
+                    child = self.start(cmd, env=env)
+                    child.send(b"who")
+                    self.assertEqual(child.expect(1), [expected], child.stderr())
+                    child.close_input()
+                    self.assertEqual(child.wait(), 0, child.stderr())
+
+
+def request(id_, method, params=None):
+    message = {"jsonrpc": "2.0", "id": id_, "method": method}
+    if params is not None:
+        message["params"] = params
+    return message
+
+
+def notification(method, params=None):
+    message = {"jsonrpc": "2.0", "method": method}
+    if params is not None:
+        message["params"] = params
+    return message
+
+
+def is_response(message, id_):
+    return isinstance(message, dict) and "method" not in message and message.get("id") == id_ \
+        and type(message.get("id")) is type(id_)
+
+
+class RpcTestCase(ChildTestCase):
+    """The test plays an application that speaks JSON-RPC to the child."""
+
+    def start_rpc(self, cmd, **kwargs):
+        kwargs["env"] = dict({"SIDECAR_PROTOCOL": "json-rpc"}, **kwargs.get("env", {}))
+        return self.start(cmd, **kwargs)
+
+    @staticmethod
+    def post(child, *messages):
+        for message in messages:
+            child.send(json.dumps(message).encode())
+
+    @staticmethod
+    def messages(replies):
+        return [json.loads(r) for r in replies]
+
+    def until(self, child, predicate):
+        return self.messages(child.wait_until(lambda replies: predicate(self.messages(replies))))
+
+    def response(self, child, id_):
+        for message in self.until(child, lambda ms: any(is_response(m, id_) for m in ms)):
+            if is_response(message, id_):
+                return message
+
+    def finish(self, child, quiet=True):
+        child.close_input()
+        self.assertEqual(child.wait(), 0, child.stderr())
+        if quiet:
+            self.assertNotIn("Traceback", child.stderr())
+
+
+class JsonRpcTest(RpcTestCase):
+    def test_request_response_in_every_framing(self):
+        for lang, cmd in rpc_children():
+            for transport, framing in FRAMINGS:
+                for fd in (0, 3):
+                    with self.subTest(lang=lang, framing=framing, fd=fd):
+                        child = self.start_rpc(cmd, transport=transport, framing=framing, fd=fd)
+                        self.post(child, request(0, "echo", {"a": [1, "é", None]}),
+                                  request("s-1", "upper", {"text": "héllo"}))
+                        self.assertEqual(self.response(child, 0)["result"], {"a": [1, "é", None]})
+                        self.assertEqual(self.response(child, "s-1")["result"], "HÉLLO")
+                        messages = self.messages(child.expect(3))
+                        self.assertEqual(messages[0], {"jsonrpc": "2.0", "method": "$/ready"}, "ready comes first")
+                        self.assertEqual(len(messages), 3)
+                        self.finish(child)
+
+    def test_concurrent_async_requests_answer_out_of_order(self):
+        for lang, cmd in rpc_children():
+            with self.subTest(lang=lang):
+                child = self.start_rpc(cmd, framing="length-prefixed")
+                tokens = {i: "token-%d-%d" % (i, random.randrange(1 << 30)) for i in range(200)}
+                self.post(child, *(request(i, "sleep", {"ms": random.randrange(51), "token": tokens[i]})
+                                   for i in range(200)))
+                messages = self.until(child, lambda ms: len(ms) >= 201)[1:]
+                self.assertEqual({m["id"]: m["result"] for m in messages}, tokens)
+                order = [m["id"] for m in messages]
+                self.assertEqual(len(order), 200)
+                self.assertNotEqual(order, sorted(order), "replies must go out as handlers finish")
+                self.finish(child)
+
+    def test_errors(self):
+        for lang, cmd in rpc_children():
+            with self.subTest(lang=lang):
+                child = self.start_rpc(cmd)
+                self.post(child, request(1, "nope"),
+                          request(2, "fail", {"code": -32001, "message": "no such file", "data": {"path": "/x"}}),
+                          request(3, "boom", {"message": "kaput"}),
+                          request(4, "echo"))
+                child.send(b'{"jsonrpc": "2.0", "id": 5, "method": "echo", "params": ')
+                self.post(child, {"jsonrpc": "2.0", "id": 6, "method": 42}, {"id": 7, "method": "echo"},
+                          {"jsonrpc": "2.0", "method": "echo", "params": "scalar"}, "just a string",
+                          notification("echo", {"x": 1}), notification("boom"), notification("unknown"),
+                          request("last", "echo"))
+                self.response(child, "last")
+                self.assertEqual(self.response(child, 1)["error"], {"code": -32601, "message": "Method not found: nope"})
+                self.assertEqual(self.response(child, 2)["error"],
+                                 {"code": -32001, "message": "no such file", "data": {"path": "/x"}})
+                self.assertEqual(self.response(child, 3)["error"], {"code": -32603, "message": "kaput"})
+                self.assertEqual(self.response(child, 4), {"jsonrpc": "2.0", "id": 4, "result": None})
+                self.assertEqual(self.response(child, 6)["error"]["code"], -32600)
+                self.assertEqual(self.response(child, 7)["error"]["code"], -32600)
+                nulls = [m for m in self.messages(child.replies) if "method" not in m and m["id"] is None]
+                self.assertEqual([m["error"]["code"] for m in nulls], [-32700, -32600, -32600])
+                self.assertEqual(len(child.replies), 1 + 10, "notifications never get a response")
+                self.finish(child, quiet=False)  # a failing handler is logged with its stack
+                self.assertIn("kaput", child.stderr())
+
+    def test_batches(self):
+        for lang, cmd in rpc_children():
+            with self.subTest(lang=lang):
+                child = self.start_rpc(cmd, framing="content-length")
+                self.post(child, [request(1, "echo", [1]), notification("echo"), request("two", "upper", {"text": "b"}),
+                                  {"foo": 1}, request(3, "sleep", {"ms": 20, "token": "t"})])
+                self.post(child, [notification("echo"), notification("notify", {"method": "x"})])
+                self.post(child, [])
+                self.post(child, request("last", "$/ping"))
+                messages = self.until(child, lambda ms: any(is_response(m, "last") for m in ms)
+                                      and any(isinstance(m, list) for m in ms))
+                batch = next(m for m in messages if isinstance(m, list))
+                self.assertEqual(sorted(json.dumps(r, sort_keys=True) for r in batch), sorted(json.dumps(r, sort_keys=True) for r in [
+                    {"jsonrpc": "2.0", "id": 1, "result": [1]},
+                    {"jsonrpc": "2.0", "id": "two", "result": "B"},
+                    {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": batch_error(batch)}},
+                    {"jsonrpc": "2.0", "id": 3, "result": "t"},
+                ]))
+                empty = [m for m in messages if isinstance(m, dict) and m.get("id") is None and "error" in m]
+                self.assertEqual([m["error"]["code"] for m in empty], [-32600])
+                self.finish(child)
+                self.assertEqual(len(child.replies), 4, "ready, batch, empty-batch error, ping: nothing for notifications")
+
+    def test_ids_are_echoed_unchanged(self):
+        for lang, cmd in rpc_children():
+            with self.subTest(lang=lang):
+                child = self.start_rpc(cmd)
+                ids = [0, "0", "abc", 9007199254740991, -5, 1.5, ""]
+                self.post(child, *(request(i, "echo", {"i": n}) for n, i in enumerate(ids)))
+                for n, i in enumerate(ids):
+                    self.assertEqual(self.response(child, i)["result"], {"i": n})
+                self.finish(child)
+
+    def test_ping_answered_while_every_slot_is_busy_then_cancel_all(self):
+        for lang, cmd in rpc_children():
+            with self.subTest(lang=lang):
+                child = self.start_rpc(cmd)
+                self.post(child, *(request(i, "sleep", {"ms": 600000, "token": i}) for i in range(70)))
+                self.post(child, request("queued", "echo", ["behind the busy slots"]), request("ping", "$/ping"))
+                self.assertEqual(self.response(child, "ping")["result"], {})
+                for i in range(70):
+                    if i % 2:
+                        self.post(child, notification("$/cancelRequest", {"id": i}))
+                    else:
+                        self.post(child, notification("notifications/cancelled", {"requestId": i, "reason": "test"}))
+                for i in range(70):
+                    self.assertEqual(self.response(child, i)["error"], {"code": -32800, "message": "Request cancelled"})
+                self.assertEqual(self.response(child, "queued")["result"], ["behind the busy slots"])
+                self.finish(child)  # cancelled handlers do not hold the child up
+                self.assertEqual(len(child.replies), 1 + 70 + 2)
+
+    def test_cancellation_answers_once(self):
+        for lang, cmd in rpc_children():
+            with self.subTest(lang=lang):
+                child = self.start_rpc(cmd)
+                self.post(child, request(1, "sleep", {"ms": 600000}), request(2, "sleep", {"ms": 0, "token": "done"}))
+                self.assertEqual(self.response(child, 2)["result"], "done")
+                self.post(child, notification("$/cancelRequest", {"id": 2}), notification("$/cancelRequest", {"id": 99}),
+                          notification("$/cancelRequest", {"id": 1}), notification("notifications/cancelled", {"requestId": 1}),
+                          notification("$/cancelRequest", {"id": "1"}), notification("$/cancelRequest"))
+                self.assertEqual(self.response(child, 1)["error"]["code"], -32800)
+                self.post(child, request("last", "$/ping"))
+                self.response(child, "last")
+                self.finish(child)
+                self.assertEqual(len(child.replies), 4, "ready and one answer per request")
+
+    def test_child_calls_and_notifies_the_application(self):
+        for lang, cmd in rpc_children():
+            with self.subTest(lang=lang):
+                child = self.start_rpc(cmd, framing="content-length")
+                self.post(child, request("cb", "callback", {"method": "roots/list", "params": {"a": 1}}))
+                call = self.until(child, lambda ms: any(m.get("method") == "roots/list" for m in ms))[-1]
+                self.assertEqual(call, request(1, "roots/list", {"a": 1}))
+                self.post(child, {"jsonrpc": "2.0", "id": 1, "result": {"roots": ["/"]}})
+                self.assertEqual(self.response(child, "cb")["result"], {"roots": ["/"]})
+
+                self.post(child, request("cb2", "callback", {"method": "sampling/create"}))
+                call = self.until(child, lambda ms: any(m.get("method") == "sampling/create" for m in ms))[-1]
+                self.assertEqual(call, request(2, "sampling/create"), "the child's ids count from 1")
+                self.post(child, {"jsonrpc": "2.0", "id": 2, "error": {"code": -32042, "message": "no", "data": [1]}})
+                self.assertEqual(self.response(child, "cb2")["error"], {"code": -32042, "message": "no", "data": [1]})
+
+                self.post(child, request("n", "notify", {"method": "progress", "params": {"done": 0.5}}))
+                self.assertIsNone(self.response(child, "n")["result"])
+                self.assertIn(notification("progress", {"done": 0.5}), self.messages(child.replies))
+                self.finish(child)
+
+    def test_pending_call_fails_when_input_ends(self):
+        for lang, cmd in rpc_children():
+            with self.subTest(lang=lang):
+                child = self.start_rpc(cmd)
+                self.post(child, request("cb", "callback", {"method": "never/answered"}))
+                self.until(child, lambda ms: any(m.get("method") == "never/answered" for m in ms))
+                child.close_input()
+                error = self.response(child, "cb")["error"]
+                self.assertEqual(error["code"], -32603)
+                self.assertIn("input ended before the response", error["message"])
+                self.assertEqual(child.wait(), 0, child.stderr())
+
+    def test_ready_sent_manually(self):
+        py = self.script("manual_ready.py", """
+            import sys
+            sys.path.insert(0, {client!r})
+            import sidecar_channel
+            rpc = sidecar_channel.JsonRpc()
+            @rpc.method("load")
+            def load(params):
+                rpc.ready()
+                rpc.ready()
+                return "loaded"
+            rpc.serve(ready=False)
+        """.format(client=PY_CLIENT_DIR))
+        js = self.script("manual-ready.js", """
+            const {{ JsonRpc }} = require({cjs!r});
+            const rpc = new JsonRpc();
+            rpc.method('load', () => {{ rpc.ready(); rpc.ready(); return 'loaded'; }});
+            rpc.serve({{ ready: false }});
+        """.format(cjs=NODE_CLIENT))
+        for cmd in [[sys.executable, py]] + ([[NODE, js]] if NODE else []):
+            with self.subTest(cmd=cmd[0]):
+                child = self.start_rpc(cmd)
+                self.post(child, request(1, "$/ping"))
+                self.assertEqual(self.messages(child.expect(1)), [{"jsonrpc": "2.0", "id": 1, "result": {}}])
+                self.post(child, request(2, "load"), request(3, "load"))
+                self.response(child, 3)
+                self.finish(child)
+                readies = [m for m in self.messages(child.replies) if m.get("method") == "$/ready"]
+                self.assertEqual(readies, [{"jsonrpc": "2.0", "method": "$/ready"}])
+                self.assertEqual(len(child.replies), 4)
+
+    def test_python_plain_functions_run_in_threads(self):
+        script = self.script("threads.py", """
+            import sys, threading
+            sys.path.insert(0, {client!r})
+            import sidecar_channel
+            rpc = sidecar_channel.JsonRpc(max_threads=4)
+            both_running = threading.Barrier(2, timeout=5)
+            @rpc.method("meet")
+            def meet(params):
+                both_running.wait()  # only passes if two calls run at once
+                return threading.current_thread() is not threading.main_thread()
+            @rpc.notification("note")
+            def note(params):
+                rpc.notify("noted", params)
+            rpc.serve()
+        """.format(client=PY_CLIENT_DIR))
+        child = self.start_rpc([sys.executable, script])
+        self.post(child, request(1, "meet"), request(2, "meet"), notification("note", [7]))
+        self.assertIs(self.response(child, 1)["result"], True)
+        self.assertIs(self.response(child, 2)["result"], True)
+        self.until(child, lambda ms: notification("noted", [7]) in ms)
+        self.finish(child)
+
+    def test_node_esm_exports_json_rpc(self):
+        if not NODE:
+            self.skipTest("node not installed")
+        script = self.script("rpc.mjs", """
+            import {{ JsonRpc, JsonRpcError, PROTOCOL_VERSION }} from {mjs!r};
+            const rpc = new JsonRpc();
+            rpc.method('v', () => {{ throw new JsonRpcError(1, 'v' + PROTOCOL_VERSION); }});
+            await rpc.serve();
+        """.format(mjs=NODE_ESM_CLIENT))
+        child = self.start_rpc([NODE, script])
+        self.post(child, request(1, "v"))
+        self.assertEqual(self.response(child, 1)["error"], {"code": 1, "message": "v2"})
+        self.finish(child)
+
+
+def batch_error(batch):
+    """The -32600 message a client chose for an invalid batch element (its wording is not part of the contract)."""
+    return next(r["error"]["message"] for r in batch if "error" in r)
 
 
 class OversizeTest(ChildTestCase):

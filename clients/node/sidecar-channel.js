@@ -5,7 +5,7 @@
  * A sidecar child talks to its Spring Boot parent over one end of an AF_UNIX
  * socketpair. The parent describes the channel in environment variables
  * (SIDECAR_FD, SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE,
- * SIDECAR_NAME); this module reads them and gives you messages:
+ * SIDECAR_NAME, SIDECAR_PROTOCOL, ...); this module reads them and gives you messages:
  *
  *   const { serve } = require('./sidecar-channel');
  *   serve((request) => request.toUpperCase());
@@ -15,6 +15,12 @@
  *   const channel = require('./sidecar-channel').open();
  *   for await (const message of channel) await channel.send(message);
  *
+ * or, when the parent speaks JSON-RPC 2.0 (SIDECAR_PROTOCOL=json-rpc):
+ *
+ *   const rpc = new (require('./sidecar-channel').JsonRpc)();
+ *   rpc.method('upper', async (params) => params.text.toUpperCase());
+ *   rpc.serve();
+ *
  * ESM: import { open, serve } from './sidecar-channel.mjs' (or this file).
  * The wire protocol is described in docs/protocol.md.
  */
@@ -23,6 +29,14 @@ const fs = require('fs');
 const net = require('net');
 
 const DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+/** The newest SIDECAR_PROTOCOL_VERSION this file understands. */
+const PROTOCOL_VERSION = 2;
+const STREAM_FRAMINGS = ['lines', 'length-prefixed', 'content-length'];
+const PROTOCOLS = ['raw', 'json-rpc'];
+// content-length framing: a header block longer than this without its blank
+// line cannot be a real header; the stream is garbage, not a slow sender.
+const MAX_HEADER_BYTES = 8 * 1024;
+const HEADER_END = Buffer.from('\r\n\r\n');
 
 const NEWLINE = Buffer.from('\n');
 // Payloads up to this size are copied together with their framing bytes into
@@ -50,6 +64,14 @@ class MessageTooLargeError extends RangeError {
   }
 }
 
+/** Received bytes break the framing (e.g. a bad Content-Length header); the channel is unusable. */
+class ProtocolError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const noop = () => {};
 
@@ -63,7 +85,29 @@ function envInt(name, fallback) {
   return Number(raw);
 }
 
+function checkProtocolVersion() {
+  const version = envInt('SIDECAR_PROTOCOL_VERSION', PROTOCOL_VERSION);
+  if (version > PROTOCOL_VERSION) {
+    throw new Error(`sidecar-channel: the application speaks protocol version ${version} but this client knows ` +
+      `up to ${PROTOCOL_VERSION}; update clients/node/sidecar-channel.js (or use the copy the starter provides)`);
+  }
+}
+
+/** This child's index among the sidecar's instances (SIDECAR_INSTANCE, default 0). */
+function instance() { return envInt('SIDECAR_INSTANCE', 0); }
+
+/** How many instances of this sidecar the parent runs (SIDECAR_INSTANCES, default 1). */
+function instances() { return envInt('SIDECAR_INSTANCES', 1); }
+
+/** What the parent speaks on the channel (SIDECAR_PROTOCOL): 'raw' (default) or 'json-rpc'. */
+function protocol() {
+  const value = (process.env.SIDECAR_PROTOCOL || '').trim() || 'raw';
+  if (!PROTOCOLS.includes(value)) throw new Error(`SIDECAR_PROTOCOL must be 'raw' or 'json-rpc', got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function resolveConfig(options) {
+  checkProtocolVersion();
   let { fd, transport, framing, maxMessageSize } = options;
   if (fd === undefined) fd = envInt('SIDECAR_FD', 0);
   if (transport === undefined) transport = (process.env.SIDECAR_TRANSPORT || '').trim() || undefined;
@@ -78,7 +122,7 @@ function resolveConfig(options) {
     throw new Error(`SIDECAR_TRANSPORT must be 'stream' or 'seqpacket', got ${JSON.stringify(transport)}`);
   }
   if (framing === undefined) framing = transport === 'seqpacket' ? 'seqpacket' : 'lines';
-  const allowed = transport === 'seqpacket' ? ['seqpacket'] : ['lines', 'length-prefixed'];
+  const allowed = transport === 'seqpacket' ? ['seqpacket'] : STREAM_FRAMINGS;
   if (!allowed.includes(framing)) {
     throw new Error(`SIDECAR_FRAMING=${JSON.stringify(framing)} does not fit SIDECAR_TRANSPORT=${transport} ` +
       `(expected ${allowed.join(' or ')})`);
@@ -164,7 +208,38 @@ class ByteQueue {
     return value;
   }
 
+  /** Index of `sequence` at or after `from`, or -1; joins the chunks first (used for short headers only). */
+  indexOf(sequence, from) {
+    if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts)];
+    return this.length === 0 ? -1 : this.parts[0].indexOf(sequence, from);
+  }
+
   clear() { this.parts = []; this.length = 0; }
+}
+
+function parseContentLength(header, limit) {
+  const values = [];
+  for (const line of header.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon >= 0 && line.slice(0, colon).trim().toLowerCase() === 'content-length') {
+      values.push(line.slice(colon + 1).trim());
+    }
+  }
+  if (values.length === 0) throw new ProtocolError('content-length framing: a header block has no Content-Length header');
+  if (values.length > 1) {
+    throw new ProtocolError(`content-length framing: a header block has ${values.length} Content-Length headers`);
+  }
+  const digits = values[0];
+  if (!/^[0-9]+$/.test(digits)) {
+    throw new ProtocolError(
+      `content-length framing: Content-Length ${JSON.stringify(digits)} is not a non-negative decimal integer`);
+  }
+  const length = Number(digits);
+  if (length > limit) {
+    throw new MessageTooLargeError(
+      `received a Content-Length header announcing ${digits} bytes; SIDECAR_MAX_MESSAGE_SIZE is ${limit}`);
+  }
+  return length;
 }
 
 /**
@@ -199,6 +274,7 @@ class SidecarChannel {
     this._failure = null;      // receive error, raised once the queue is drained
     this._closed = false;
     this._writeError = null;   // first write failure; later sends fail with it too
+    this._readySent = null;    // promise of the one ready message, once sent
 
     if (this.transport === 'seqpacket') this._openSeqpacket();
     else this._openStream();
@@ -238,6 +314,8 @@ class SidecarChannel {
       this._input = this._output = socket;
     }
     this._bytes = new ByteQueue();
+    this._bodyLength = -1;     // content-length: announced size once its header is parsed
+    this._headerScan = 0;      // content-length: where the search for the blank line resumes
     this._paused = false;
     this._corked = false;
     this._uncork = () => { this._corked = false; this._output.uncork(); };
@@ -257,6 +335,10 @@ class SidecarChannel {
   }
 
   _receiveChunk(chunk) {
+    if (this.framing === 'content-length') {
+      this._receiveContentLength(chunk);
+      return;
+    }
     if (this.framing === 'lines') {
       let start = 0;
       for (;;) {
@@ -293,6 +375,36 @@ class SidecarChannel {
       if (bytes.length < 4 + length) break;
       bytes.take(4);
       this._deliver(bytes.take(length));
+    }
+  }
+
+  _receiveContentLength(chunk) {
+    const bytes = this._bytes;
+    bytes.push(chunk);
+    for (;;) {
+      if (this._bodyLength < 0) {
+        const end = bytes.indexOf(HEADER_END, this._headerScan);
+        if ((end >= 0 ? end : bytes.length) > MAX_HEADER_BYTES) {
+          this._fail(new ProtocolError(`content-length framing: no blank line within ${MAX_HEADER_BYTES} header bytes`));
+          return;
+        }
+        if (end < 0) {
+          this._headerScan = Math.max(0, bytes.length - HEADER_END.length + 1);
+          return;
+        }
+        const header = bytes.take(end + HEADER_END.length).toString('latin1', 0, end);
+        this._headerScan = 0;
+        try {
+          this._bodyLength = parseContentLength(header, this.maxMessageSize);
+        } catch (err) {
+          this._fail(err);
+          return;
+        }
+      }
+      if (bytes.length < this._bodyLength) return;
+      const body = bytes.take(this._bodyLength);
+      this._bodyLength = -1;
+      this._deliver(body);
     }
   }
 
@@ -463,7 +575,7 @@ class SidecarChannel {
   _end() {
     if (this._ended) return;
     this._ended = true;
-    if (this._bytes && this._bytes.length > 0) {
+    if (this._bytes && (this._bytes.length > 0 || this._bodyLength >= 0)) {
       log(`discarding ${this._bytes.length} bytes of an incomplete message at end of input`);
       this._bytes.clear();
     }
@@ -576,6 +688,18 @@ class SidecarChannel {
     return written;
   }
 
+  /**
+   * Tell the parent this child can take requests: send SIDECAR_READY_MESSAGE
+   * (default READY), once. Later calls return the first call's promise.
+   */
+  ready() {
+    if (!this._readySent) {
+      const message = process.env.SIDECAR_READY_MESSAGE;
+      this._readySent = this.send(message === undefined ? 'READY' : message);
+    }
+    return this._readySent;
+  }
+
   /** Send value as JSON (never contains a raw newline, so it fits `lines`). */
   sendJson(value) {
     return this.send(jsonText(value));
@@ -593,6 +717,9 @@ class SidecarChannel {
     let pieces;
     if (this.framing === 'lines') {
       pieces = data.length <= COPY_LIMIT ? [Buffer.concat([data, NEWLINE])] : [data, NEWLINE];
+    } else if (this.framing === 'content-length') {
+      const header = Buffer.from(`Content-Length: ${data.length}\r\n\r\n`, 'latin1');
+      pieces = data.length <= COPY_LIMIT ? [Buffer.concat([header, data])] : [header, data];
     } else {
       const header = Buffer.allocUnsafe(4);
       header.writeUInt32BE(data.length, 0);
@@ -681,6 +808,8 @@ function open(options = {}) {
  *   1: the handler is never called again before the previous reply is ready).
  * options.channel: an already opened channel; otherwise one is opened (from
  *   the remaining options and the environment) and closed at the end.
+ * options.ready: send the ready message (channel.ready()) before the first
+ *   request; undefined (default) sends it only when SIDECAR_READY=message.
  */
 async function serve(handler, options = {}) {
   if (typeof handler !== 'function') throw new TypeError('serve() needs a handler function');
@@ -692,6 +821,8 @@ async function serve(handler, options = {}) {
   const own = !options.channel;
   const channel = options.channel || open(options);
   const jsonMode = decode === 'json';
+  const { ready = (process.env.SIDECAR_READY || '').trim() === 'message' } = options;
+  if (ready) channel.ready().catch(noop); // a parent that is gone shows up as end of input
 
   let active = 0;            // requests whose reply is not written yet
   let tail = Promise.resolve();
@@ -736,4 +867,395 @@ async function serve(handler, options = {}) {
   }
 }
 
-module.exports = { open, serve, SidecarChannel, MessageTooLargeError, DEFAULT_MAX_MESSAGE_SIZE };
+// ------------------------------------------------------------------ JSON-RPC
+
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+const METHOD_NOT_FOUND = -32601;
+const INTERNAL_ERROR = -32603;
+const REQUEST_CANCELLED = -32800;
+const READY = '$/ready';
+const PING = '$/ping';
+/** Cancellation notification -> the params key that names the request. */
+const CANCELLATIONS = new Map([['$/cancelRequest', 'id'], ['notifications/cancelled', 'requestId']]);
+
+/**
+ * A JSON-RPC error object. Throw it in a handler to answer with exactly this
+ * error; call() rejects with it when the application answers with an error.
+ */
+class JsonRpcError extends Error {
+  constructor(code, message, data) {
+    super(message);
+    this.name = 'JsonRpcError';
+    this.code = code;
+    this.data = data;
+  }
+
+  toErrorObject() {
+    const error = { code: this.code, message: this.message };
+    if (this.data !== undefined && this.data !== null) error.data = this.data;
+    return error;
+  }
+}
+
+function isId(value) {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function errorResponse(id, code, message) {
+  return { jsonrpc: '2.0', id, error: { code, message } };
+}
+
+/** Why `message` is not a valid request or notification, or null. */
+function invalidReason(message) {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return 'a message must be a JSON object';
+  if (message.jsonrpc !== '2.0') return 'a message must have "jsonrpc": "2.0"';
+  if (typeof message.method !== 'string') return '"method" must be a string';
+  if ('id' in message && !isId(message.id)) return '"id" must be a string or a number';
+  if (message.params !== undefined && message.params !== null && typeof message.params !== 'object') {
+    return '"params" must be an object or an array';
+  }
+  return null;
+}
+
+function isResponse(message) {
+  return message !== null && typeof message === 'object' && !Array.isArray(message) &&
+    !('method' in message) && ('result' in message || 'error' in message);
+}
+
+function inputEndedError(text) {
+  const err = new Error(`sidecar channel: ${text}`);
+  err.code = 'ERR_SIDECAR_CLOSED';
+  return err;
+}
+
+/** A request from the parent that is being handled: answered exactly once. */
+class Incoming {
+  constructor(id, respond) {
+    this.id = id;
+    this.respond = respond;
+    this.controller = new AbortController();
+    this.answered = false;
+  }
+
+  answer(response) {
+    if (this.answered) return;
+    this.answered = true;
+    this.respond(response);
+  }
+
+  cancel() {
+    // Answer now: the handler may ignore the signal, and the parent must not wait for it.
+    this.answer(errorResponse(this.id, REQUEST_CANCELLED, 'Request cancelled'));
+    this.controller.abort();
+  }
+}
+
+/** Collects the responses to one batch and sends them as one array once all are in. */
+class Batch {
+  constructor(send) {
+    this.send = send;
+    this.responses = [];
+    this.expected = 0;
+    this.sealed = false;
+  }
+
+  add(response) {
+    this.responses.push(response);
+    this.sendWhenComplete();
+  }
+
+  seal() {
+    this.sealed = true;
+    this.sendWhenComplete();
+  }
+
+  sendWhenComplete() {
+    if (this.sealed && this.expected > 0 && this.responses.length === this.expected) this.send(this.responses);
+  }
+}
+
+/**
+ * A JSON-RPC 2.0 peer on the sidecar channel (SIDECAR_PROTOCOL=json-rpc).
+ * options: channel (an opened channel; otherwise one is opened like open()
+ * with the remaining options), maxConcurrency (handlers running at once,
+ * default 64). Replies go out as handlers finish, in any order.
+ */
+class JsonRpc {
+  constructor(options = {}) {
+    const { maxConcurrency = 64 } = options;
+    if (!Number.isSafeInteger(maxConcurrency) || maxConcurrency < 1) {
+      throw new TypeError(`maxConcurrency must be a positive integer, got ${maxConcurrency}`);
+    }
+    this._ownChannel = !options.channel;
+    this.channel = options.channel || open(options);
+    this.maxConcurrency = maxConcurrency;
+    this._methods = new Map();
+    this._notifications = new Map();
+    this._running = new Map();   // parent's request id -> Incoming
+    this._pending = new Map();   // our call id -> { resolve, reject, method }
+    this._nextId = 1;
+    this._active = 0;            // handlers holding a slot
+    this._slotWaiters = [];
+    this._tasks = new Set();
+    this._readySent = null;
+    this._inputEnded = false;
+  }
+
+  /** Register handler(params, { signal }) for requests `name`; returns this. */
+  method(name, handler) { return this._register(this._methods, name, handler); }
+
+  /** Register handler(params) for notifications `name`; returns this. */
+  notification(name, handler) { return this._register(this._notifications, name, handler); }
+
+  _register(table, name, handler) {
+    if (typeof name !== 'string') throw new TypeError(`a method name must be a string, got ${describe(name)}`);
+    if (typeof handler !== 'function') throw new TypeError(`the handler of ${JSON.stringify(name)} must be a function`);
+    table.set(name, handler);
+    return this;
+  }
+
+  /**
+   * Handle messages until end of input; resolves once every running handler
+   * has answered. Sends $/ready first unless { ready: false } (then call
+   * ready() yourself). Rejects with the framing error if the input breaks it.
+   */
+  async serve({ ready = true } = {}) {
+    if (ready) this.ready();
+    try {
+      for (;;) {
+        const frame = await this.channel.receive({ decode: 'bytes' });
+        if (frame === undefined) break;
+        this._onFrame(frame);
+      }
+    } finally {
+      this._inputEnded = true;
+      this._failPendingCalls();
+      while (this._tasks.size > 0) await Promise.allSettled([...this._tasks]);
+      if (this._ownChannel) await this.channel.close();
+    }
+  }
+
+  /** Send the $/ready notification, once; later calls return the first call's promise. */
+  ready() {
+    if (!this._readySent) this._readySent = this.notify(READY);
+    return this._readySent;
+  }
+
+  /** Send a notification to the application; the promise resolves once it is handed to the kernel. */
+  notify(method, params) {
+    const message = { jsonrpc: '2.0', method };
+    if (params !== undefined) message.params = params;
+    return this._write(jsonText(message));
+  }
+
+  /**
+   * Call a method of the application. Resolves with its result; rejects with
+   * JsonRpcError for an error response, or an Error with code
+   * 'ERR_SIDECAR_CLOSED' when the input ends first.
+   */
+  call(method, params) {
+    if (this._inputEnded) return Promise.reject(inputEndedError(`input has ended; cannot call ${JSON.stringify(method)}`));
+    const id = this._nextId++;
+    const message = { jsonrpc: '2.0', id, method };
+    if (params !== undefined) message.params = params;
+    return new Promise((resolve, reject) => {
+      this._pending.set(id, { resolve, reject, method });
+      try {
+        this._write(jsonText(message));
+      } catch (err) {
+        this._pending.delete(id);
+        reject(err);
+      }
+    });
+  }
+
+  _failPendingCalls() {
+    for (const [id, call] of this._pending) {
+      call.reject(inputEndedError(`input ended before the response to request ${id} (${JSON.stringify(call.method)}) arrived`));
+    }
+    this._pending.clear();
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  _onFrame(frame) {
+    let message;
+    try {
+      message = JSON.parse(utf8.decode(frame));
+    } catch (_) {
+      this._sendResponses(errorResponse(null, PARSE_ERROR, 'Parse error: the message is not valid JSON'));
+      return;
+    }
+    if (!Array.isArray(message)) {
+      this._onMessage(message, (response) => this._sendResponses(response));
+      return;
+    }
+    if (message.length === 0) {
+      this._sendResponses(errorResponse(null, INVALID_REQUEST, 'Invalid Request: empty batch'));
+      return;
+    }
+    const batch = new Batch((responses) => this._sendResponses(responses));
+    for (const element of message) {
+      if (this._onMessage(element, (response) => batch.add(response))) batch.expected++;
+    }
+    batch.seal();
+  }
+
+  /** Handle one message; true if it will get a response through respond. */
+  _onMessage(message, respond) {
+    if (isResponse(message)) {
+      this._onResponse(message);
+      return false;
+    }
+    const reason = invalidReason(message);
+    if (reason !== null) {
+      const id = message !== null && typeof message === 'object' && isId(message.id) ? message.id : null;
+      respond(errorResponse(id, INVALID_REQUEST, `Invalid Request: ${reason}`));
+      return true;
+    }
+    const params = message.params === null ? undefined : message.params;
+    if (!('id' in message)) {
+      this._onNotification(message.method, params);
+      return false;
+    }
+    this._onRequest(message.id, message.method, params, respond);
+    return true;
+  }
+
+  _onRequest(id, method, params, respond) {
+    if (method === PING) {
+      respond({ jsonrpc: '2.0', id, result: {} });
+      return;
+    }
+    const handler = this._methods.get(method);
+    if (!handler) {
+      respond(errorResponse(id, METHOD_NOT_FOUND, `Method not found: ${method}`));
+      return;
+    }
+    const incoming = new Incoming(id, respond);
+    this._running.set(id, incoming);
+    this._track(this._runRequest(incoming, method, handler, params));
+  }
+
+  _onNotification(method, params) {
+    if (CANCELLATIONS.has(method)) {
+      const target = params && typeof params === 'object' ? params[CANCELLATIONS.get(method)] : undefined;
+      const incoming = isId(target) ? this._running.get(target) : undefined;
+      if (incoming) incoming.cancel();
+    }
+    const handler = this._notifications.get(method);
+    if (handler) this._track(this._runNotification(method, handler, params)); // unknown ones are dropped
+  }
+
+  _onResponse(message) {
+    const call = isId(message.id) ? this._pending.get(message.id) : undefined;
+    if (!call) {
+      log(`ignoring a response to unknown request id ${JSON.stringify(message.id)}: ${JSON.stringify(message).slice(0, 200)}`);
+      return;
+    }
+    this._pending.delete(message.id);
+    const { error } = message;
+    if (error === undefined || error === null) call.resolve(message.result);
+    else if (typeof error === 'object') call.reject(new JsonRpcError(error.code ?? INTERNAL_ERROR, String(error.message ?? ''), error.data));
+    else call.reject(new JsonRpcError(INTERNAL_ERROR, `malformed error response: ${JSON.stringify(error)}`));
+  }
+
+  _track(promise) {
+    this._tasks.add(promise);
+    promise.finally(() => this._tasks.delete(promise)).catch(noop);
+  }
+
+  async _runRequest(incoming, method, handler, params) {
+    let response;
+    await this._acquireSlot();
+    try {
+      if (incoming.answered) return; // cancelled while waiting for a slot
+      const result = await handler(params, { signal: incoming.controller.signal });
+      response = { jsonrpc: '2.0', id: incoming.id, result: result === undefined ? null : result };
+    } catch (err) {
+      // A cancelled handler's rejection (usually an AbortError) concerns nobody.
+      if (!incoming.answered) response = this._failureResponse(incoming.id, method, err);
+    } finally {
+      this._releaseSlot();
+      if (this._running.get(incoming.id) === incoming) this._running.delete(incoming.id);
+    }
+    if (response) incoming.answer(response);
+  }
+
+  async _runNotification(method, handler, params) {
+    await this._acquireSlot();
+    try {
+      await handler(params);
+    } catch (err) {
+      log(`notification handler of ${JSON.stringify(method)} failed: ${(err && err.stack) || err}`);
+    } finally {
+      this._releaseSlot();
+    }
+  }
+
+  _failureResponse(id, method, err) {
+    if (err instanceof JsonRpcError) return { jsonrpc: '2.0', id, error: err.toErrorObject() };
+    log(`handler of ${JSON.stringify(method)} failed: ${(err && err.stack) || err}`);
+    const message = err instanceof Error ? err.message || err.name : String(err);
+    return errorResponse(id, INTERNAL_ERROR, message);
+  }
+
+  _acquireSlot() {
+    if (this._active < this.maxConcurrency) {
+      this._active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this._slotWaiters.push(resolve));
+  }
+
+  _releaseSlot() {
+    const next = this._slotWaiters.shift();
+    if (next) next(); // the slot passes straight on
+    else this._active--;
+  }
+
+  // ------------------------------------------------------------------ output
+
+  _sendResponses(responses) {
+    const limit = this.channel.maxMessageSize;
+    let text;
+    if (Array.isArray(responses)) {
+      text = `[${responses.map((r) => this._encodeResponse(r)).join(',')}]`;
+      const size = Buffer.byteLength(text);
+      if (size > limit) text = `[${responses.map((r) => this._encodeResponse(tooLarge(r, size, limit))).join(',')}]`;
+    } else {
+      text = this._encodeResponse(responses);
+    }
+    this._write(text);
+  }
+
+  _encodeResponse(response) {
+    const limit = this.channel.maxMessageSize;
+    let text;
+    try {
+      text = jsonText(response);
+    } catch (err) {
+      log(`cannot encode the result of request ${JSON.stringify(response.id)}: ${err.message}`);
+      return jsonText(errorResponse(response.id, INTERNAL_ERROR, `the result cannot be sent as JSON: ${err.message}`));
+    }
+    const size = Buffer.byteLength(text);
+    return size > limit ? jsonText(tooLarge(response, size, limit)) : text;
+  }
+
+  _write(text) {
+    // After close, or once the parent is gone, there is nobody left to tell.
+    if (this.channel._closed) return Promise.resolve();
+    return this.channel.send(text);
+  }
+}
+
+function tooLarge(response, size, limit) {
+  if (!('result' in response)) return response;
+  return errorResponse(response.id, INTERNAL_ERROR, `the response is ${size} bytes; SIDECAR_MAX_MESSAGE_SIZE is ${limit}`);
+}
+
+module.exports = {
+  open, serve, instance, instances, protocol, JsonRpc, JsonRpcError, SidecarChannel, MessageTooLargeError,
+  ProtocolError, DEFAULT_MAX_MESSAGE_SIZE, PROTOCOL_VERSION,
+};

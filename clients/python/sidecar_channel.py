@@ -3,7 +3,7 @@
 A sidecar child talks to its Spring Boot parent over one end of an AF_UNIX
 socketpair. The parent describes the channel in environment variables
 (SIDECAR_FD, SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE,
-SIDECAR_NAME); this module reads them and gives you messages::
+SIDECAR_NAME, SIDECAR_PROTOCOL, ...); this module reads them and gives you messages::
 
     import sidecar_channel
 
@@ -15,23 +15,51 @@ or, for children that are not plain request/reply::
         for message in channel:          # str for `lines`, bytes otherwise
             channel.send(message)
 
+or, when the parent speaks JSON-RPC 2.0 (SIDECAR_PROTOCOL=json-rpc)::
+
+    rpc = sidecar_channel.JsonRpc()
+
+    @rpc.method("upper")
+    async def upper(params):
+        return params["text"].upper()
+
+    rpc.serve()
+
 The wire protocol is described in docs/protocol.md. Copy this single file next
 to your child program; it has no dependencies.
 """
 
+import asyncio
 import errno
+import inspect
 import json
 import os
 import socket
 import sys
+import threading
 import time
-from typing import Any, Callable, Iterator, List, Optional, Union
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 # `open` is deliberately missing: `from sidecar_channel import *` must not
 # shadow the builtin open(). Call it as sidecar_channel.open().
-__all__ = ["Channel", "serve", "MessageTooLargeError", "DEFAULT_MAX_MESSAGE_SIZE"]
+__all__ = [
+    "Channel", "serve", "JsonRpc", "JsonRpcError", "instance", "instances", "protocol",
+    "MessageTooLargeError", "ProtocolError",
+    "DEFAULT_MAX_MESSAGE_SIZE", "PROTOCOL_VERSION",
+]
 
 DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024
+# The newest SIDECAR_PROTOCOL_VERSION this file understands.
+PROTOCOL_VERSION = 2
+STREAM_FRAMINGS = ("lines", "length-prefixed", "content-length")
+PROTOCOLS = ("raw", "json-rpc")
+
+# content-length framing: a header block longer than this without its blank
+# line cannot be a real header; the stream is garbage, not a slow sender.
+_MAX_HEADER_BYTES = 8 * 1024
+_HEADER_END = b"\r\n\r\n"
 
 _READ_CHUNK = 64 * 1024
 # Payloads up to this size are copied together with their framing bytes into
@@ -62,6 +90,10 @@ class MessageTooLargeError(ValueError):
     """A message is bigger than SIDECAR_MAX_MESSAGE_SIZE (or than the kernel allows)."""
 
 
+class ProtocolError(ValueError):
+    """Received bytes break the framing (e.g. a bad Content-Length header); the channel is unusable."""
+
+
 def _log(text: str) -> None:
     # stderr goes to the parent's logger line by line; never to the wire.
     try:
@@ -81,7 +113,37 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError("{}={!r} is not a decimal integer".format(name, raw)) from None
 
 
+def _check_protocol_version() -> None:
+    version = _env_int("SIDECAR_PROTOCOL_VERSION", PROTOCOL_VERSION)
+    if version > PROTOCOL_VERSION:
+        raise ValueError(
+            "sidecar_channel: the application speaks protocol version {} but this client knows up to {}; "
+            "update clients/python/sidecar_channel.py (or use the copy the starter provides)".format(
+                version, PROTOCOL_VERSION
+            )
+        )
+
+
+def instance() -> int:
+    """This child's index among the sidecar's instances (SIDECAR_INSTANCE, default 0)."""
+    return _env_int("SIDECAR_INSTANCE", 0)
+
+
+def instances() -> int:
+    """How many instances of this sidecar the parent runs (SIDECAR_INSTANCES, default 1)."""
+    return _env_int("SIDECAR_INSTANCES", 1)
+
+
+def protocol() -> str:
+    """What the parent speaks on the channel (SIDECAR_PROTOCOL): 'raw' (default) or 'json-rpc'."""
+    value = os.environ.get("SIDECAR_PROTOCOL", "").strip() or "raw"
+    if value not in PROTOCOLS:
+        raise ValueError("SIDECAR_PROTOCOL must be 'raw' or 'json-rpc', got {!r}".format(value))
+    return value
+
+
 def _resolve_config(fd, transport, framing, max_message_size):
+    _check_protocol_version()
     if fd is None:
         fd = _env_int("SIDECAR_FD", 0)
     if transport is None:
@@ -99,7 +161,7 @@ def _resolve_config(fd, transport, framing, max_message_size):
         raise ValueError("SIDECAR_TRANSPORT must be 'stream' or 'seqpacket', got {!r}".format(transport))
     if framing is None:
         framing = "seqpacket" if transport == "seqpacket" else "lines"
-    allowed = ("seqpacket",) if transport == "seqpacket" else ("lines", "length-prefixed")
+    allowed = ("seqpacket",) if transport == "seqpacket" else STREAM_FRAMINGS
     if framing not in allowed:
         raise ValueError(
             "SIDECAR_FRAMING={!r} does not fit SIDECAR_TRANSPORT={!r} (expected {})".format(
@@ -159,10 +221,11 @@ class Channel:
     """One end of a sidecar channel. Create it with :func:`open`.
 
     Attributes: ``name``, ``fd``, ``transport`` ('stream' | 'seqpacket'),
-    ``framing`` ('lines' | 'length-prefixed' | 'seqpacket'),
+    ``framing`` ('lines' | 'length-prefixed' | 'content-length' | 'seqpacket'),
     ``max_message_size`` (payload bytes, framing excluded).
 
-    Not thread-safe: use one reader thread and serialise sends yourself.
+    Receive from one thread at a time. Sends may come from any thread: each
+    message goes out whole, never interleaved with another.
     """
 
     def __init__(
@@ -239,6 +302,9 @@ class Channel:
         self._pos = 0
         self._scan = 0
         self._want = 0  # bytes still missing for the frame being assembled
+        self._body_length = -1  # content-length: announced size once its header is parsed
+        self._send_lock = threading.RLock()
+        self._ready_sent = False
         # Stream output queue (pieces for writev) and when its oldest entry came.
         self._out = []  # type: List[Any]
         self._out_bytes = 0
@@ -348,7 +414,7 @@ class Channel:
                 if not self._fill():
                     self._eof = True
                     raise EOFError("sidecar channel: end of input")
-        except MessageTooLargeError as exc:
+        except (MessageTooLargeError, ProtocolError) as exc:
             # The stream position (or the discarded record) is lost; later
             # reads must not pretend the channel is still in sync.
             self._failure = exc
@@ -408,25 +474,34 @@ class Channel:
         return data
 
     def _next_frame(self) -> Optional[bytes]:
-        buf, pos, limit = self._buf, self._pos, self.max_message_size
         if self.framing == "lines":
-            newline = buf.find(b"\n", self._scan)
-            if newline < 0:
-                self._scan = len(buf)
-                # +1: a '\r' before the '\n' is framing, not payload
-                if len(buf) - pos > limit + 1:
-                    raise MessageTooLargeError(
-                        "received a line longer than SIDECAR_MAX_MESSAGE_SIZE={} bytes".format(limit)
-                    )
-                return None
-            end = newline - 1 if newline > pos and buf[newline - 1] == 0x0D else newline
-            if end - pos > limit:
+            return self._next_line()
+        if self.framing == "content-length":
+            return self._next_content_length()
+        return self._next_length_prefixed()
+
+    def _next_line(self) -> Optional[bytes]:
+        buf, pos, limit = self._buf, self._pos, self.max_message_size
+        newline = buf.find(b"\n", self._scan)
+        if newline < 0:
+            self._scan = len(buf)
+            # +1: a '\r' before the '\n' is framing, not payload
+            if len(buf) - pos > limit + 1:
                 raise MessageTooLargeError(
-                    "received a {}-byte line; SIDECAR_MAX_MESSAGE_SIZE is {}".format(end - pos, limit)
+                    "received a line longer than SIDECAR_MAX_MESSAGE_SIZE={} bytes".format(limit)
                 )
-            frame = bytes(buf[pos:end])
-            self._pos = self._scan = newline + 1
-            return frame
+            return None
+        end = newline - 1 if newline > pos and buf[newline - 1] == 0x0D else newline
+        if end - pos > limit:
+            raise MessageTooLargeError(
+                "received a {}-byte line; SIDECAR_MAX_MESSAGE_SIZE is {}".format(end - pos, limit)
+            )
+        frame = bytes(buf[pos:end])
+        self._pos = self._scan = newline + 1
+        return frame
+
+    def _next_length_prefixed(self) -> Optional[bytes]:
+        buf, pos, limit = self._buf, self._pos, self.max_message_size
         available = len(buf) - pos
         if available < 4:
             self._want = 4 - available
@@ -444,6 +519,30 @@ class Channel:
         self._want = 0
         return frame
 
+    def _next_content_length(self) -> Optional[bytes]:
+        buf, pos = self._buf, self._pos
+        if self._body_length < 0:
+            end = buf.find(_HEADER_END, max(pos, self._scan))
+            if (end if end >= 0 else len(buf)) - pos > _MAX_HEADER_BYTES:
+                raise ProtocolError(
+                    "content-length framing: no blank line within {} header bytes".format(_MAX_HEADER_BYTES)
+                )
+            if end < 0:
+                self._scan = max(pos, len(buf) - len(_HEADER_END) + 1)
+                return None
+            self._body_length = _parse_content_length(bytes(buf[pos:end]), self.max_message_size)
+            pos = self._pos = self._scan = end + len(_HEADER_END)
+        length = self._body_length
+        available = len(buf) - pos
+        if available < length:
+            self._want = length - available
+            return None
+        frame = bytes(buf[pos:pos + length])
+        self._pos = self._scan = pos + length
+        self._body_length = -1
+        self._want = 0
+        return frame
+
     def _fill(self) -> bool:
         """Read more stream bytes; False at end of input."""
         if self._out:
@@ -458,10 +557,11 @@ class Channel:
         except ConnectionResetError:
             data = b""
         if not data:
-            if self._buf:
+            if self._buf or self._body_length >= 0:
                 _log("discarding {} bytes of an incomplete message at end of input".format(len(self._buf)))
                 self._buf.clear()
                 self._scan = 0
+                self._body_length = -1
             return False
         self._buf += data
         return True
@@ -494,6 +594,11 @@ class Channel:
             raise MessageTooLargeError(
                 "message is {} bytes; SIDECAR_MAX_MESSAGE_SIZE is {}".format(size, self.max_message_size)
             )
+        with self._send_lock:
+            self._send_framed(data, flush)
+
+    def _send_framed(self, data: bytes, flush: bool) -> None:
+        size = len(data)
         framing = self.framing
         if framing == "seqpacket":
             self._send_record(data)
@@ -506,13 +611,18 @@ class Channel:
                     "newlines) or use SIDECAR_FRAMING=length-prefixed".format(newline)
                 )
             pieces = (data + b"\n",) if size <= _COPY_LIMIT else (data, b"\n")
+            framing_bytes = 1
         else:
-            header = size.to_bytes(4, "big")
+            if framing == "content-length":
+                header = b"Content-Length: %d\r\n\r\n" % size
+            else:
+                header = size.to_bytes(4, "big")
             pieces = (header + data,) if size <= _COPY_LIMIT else (header, data)
+            framing_bytes = len(header)
         if not self._out:
             self._out_since = time.monotonic()
         self._out.extend(pieces)
-        self._out_bytes += size + (1 if framing == "lines" else 4)
+        self._out_bytes += size + framing_bytes
         if flush or self._out_bytes >= _FLUSH_BYTES:
             self.flush()
 
@@ -520,8 +630,20 @@ class Channel:
         """Send ``value`` as compact JSON (never contains a raw newline, so it fits `lines`)."""
         self.send(_dump_json(value), flush=flush)
 
+    def ready(self) -> None:
+        """Tell the parent this child can take requests: send SIDECAR_READY_MESSAGE (default READY), once."""
+        with self._send_lock:
+            if self._ready_sent:
+                return
+            self._ready_sent = True
+            self.send(os.environ.get("SIDECAR_READY_MESSAGE", "READY"))
+
     def flush(self) -> None:
         """Write every queued message (stream transports; no-op for seqpacket)."""
+        with self._send_lock:
+            self._flush_queued()
+
+    def _flush_queued(self) -> None:
         out = self._out
         while out:
             batch = out[:_IOV_MAX]
@@ -570,6 +692,33 @@ class Channel:
             self.flush()
 
 
+def _parse_content_length(header: bytes, limit: int) -> int:
+    values = []
+    for line in header.split(b"\r\n"):
+        name, colon, value = line.partition(b":")
+        if colon and name.strip().lower() == b"content-length":
+            values.append(value.strip())
+    if not values:
+        raise ProtocolError("content-length framing: a header block has no Content-Length header")
+    if len(values) > 1:
+        raise ProtocolError("content-length framing: a header block has {} Content-Length headers".format(len(values)))
+    digits = values[0]
+    if not digits.isdigit():  # bytes.isdigit(): ASCII digits only, so no sign, no blank
+        raise ProtocolError(
+            "content-length framing: Content-Length {!r} is not a non-negative decimal integer".format(
+                digits.decode("latin-1")
+            )
+        )
+    length = int(digits) if len(digits) <= 20 else limit + 1
+    if length > limit:
+        raise MessageTooLargeError(
+            "received a Content-Length header announcing {} bytes; SIDECAR_MAX_MESSAGE_SIZE is {}".format(
+                digits.decode("latin-1"), limit
+            )
+        )
+    return length
+
+
 def _dump_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -601,6 +750,7 @@ def serve(
     *,
     decode: Optional[str] = None,
     channel: Optional[Channel] = None,
+    ready: Optional[bool] = None,
 ) -> None:
     """Answer every request with ``handler(request)``, in order, until end of input.
 
@@ -610,6 +760,9 @@ def serve(
     an error (each request needs exactly one reply, the parent matches replies
     to requests by order). With decode='json' every reply except bytes is
     JSON-encoded, so returning a str sends a JSON string and None sends null.
+
+    ``ready``: send the ready message (:meth:`Channel.ready`) before the first
+    request; None (default) sends it only when SIDECAR_READY=message.
 
     Replies to requests that arrived together are written together. Returns
     at end of input or when the parent has gone; exceptions from the handler
@@ -627,7 +780,14 @@ def serve(
     # I/O) is like EOF: nobody is left to answer. The handler runs outside
     # that net, so the same errors from its own work still propagate.
     gone = (BrokenPipeError, ConnectionResetError)
+    if ready is None:
+        ready = os.environ.get("SIDECAR_READY", "").strip() == "message"
     try:
+        if ready:
+            try:
+                channel.ready()
+            except gone:
+                return
         while True:
             try:
                 request = receive()  # also flushes queued replies before it waits
@@ -647,3 +807,444 @@ def serve(
     finally:
         if own:
             channel.close()
+
+
+# ---------------------------------------------------------------- JSON-RPC
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INTERNAL_ERROR = -32603
+REQUEST_CANCELLED = -32800
+
+_READY = "$/ready"
+_PING = "$/ping"
+# Cancellation notification -> the params key that names the request.
+_CANCELLATIONS = {"$/cancelRequest": "id", "notifications/cancelled": "requestId"}
+
+
+class JsonRpcError(Exception):
+    """A JSON-RPC error object. Raise it in a handler to answer with exactly this
+    error; :meth:`JsonRpc.call` raises it when the application answers with an error."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+    def __repr__(self) -> str:
+        return "JsonRpcError({!r}, {!r}, {!r})".format(self.code, self.message, self.data)
+
+    def to_json(self) -> Dict[str, Any]:
+        error = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            error["data"] = self.data
+        return error
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _error(id_: Any, code: int, message: str) -> Dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": id_, "error": {"code": code, "message": message}}
+
+
+def _invalid_reason(message: Any) -> Optional[str]:
+    """Why ``message`` is not a valid request or notification, or None."""
+    if not isinstance(message, dict):
+        return "a message must be a JSON object"
+    if message.get("jsonrpc") != "2.0":
+        return 'a message must have "jsonrpc": "2.0"'
+    if not isinstance(message.get("method"), str):
+        return '"method" must be a string'
+    if "id" in message and not _is_id(message["id"]):
+        return '"id" must be a string or a number'
+    if message.get("params") is not None and not isinstance(message["params"], (dict, list)):
+        return '"params" must be an object or an array'
+    return None
+
+
+class _Incoming:
+    """A request from the parent that is being handled: answered exactly once."""
+
+    __slots__ = ("id", "respond", "task", "answered")
+
+    def __init__(self, id_: Any, respond: Callable[[Dict[str, Any]], None]) -> None:
+        self.id = id_
+        self.respond = respond
+        self.task = None  # type: Optional[asyncio.Task]
+        self.answered = False
+
+    def answer(self, response: Dict[str, Any]) -> None:
+        if not self.answered:
+            self.answered = True
+            self.respond(response)
+
+    def cancel(self) -> None:
+        # Answer now: a handler may swallow CancelledError, or be a thread
+        # that cannot be stopped, and the parent must not wait for either.
+        self.answer(_error(self.id, REQUEST_CANCELLED, "Request cancelled"))
+        if self.task is not None:
+            self.task.cancel()
+
+
+class _Batch:
+    """Collects the responses to one batch and sends them as one array once all are in."""
+
+    def __init__(self, send: Callable[[List[Dict[str, Any]]], None]) -> None:
+        self._send = send
+        self._responses = []  # type: List[Dict[str, Any]]
+        self.expected = 0
+        self._sealed = False
+
+    def add(self, response: Dict[str, Any]) -> None:
+        self._responses.append(response)
+        self._send_when_complete()
+
+    def seal(self) -> None:
+        self._sealed = True
+        self._send_when_complete()
+
+    def _send_when_complete(self) -> None:
+        if self._sealed and self.expected and len(self._responses) == self.expected:
+            self._send(self._responses)
+
+
+class JsonRpc:
+    """A JSON-RPC 2.0 peer on the sidecar channel (SIDECAR_PROTOCOL=json-rpc).
+
+    Opens the channel like :func:`open` (same keyword arguments), or uses
+    ``channel``. Register handlers with :meth:`method` and :meth:`notification`,
+    then call :meth:`serve`. ``async def`` handlers run concurrently on the
+    event loop, plain functions in a thread pool of ``max_threads`` threads;
+    at most ``max_concurrency`` handlers run at once. Replies go out as
+    handlers finish, in any order.
+    """
+
+    def __init__(
+        self,
+        *,
+        channel: Optional[Channel] = None,
+        max_concurrency: int = 64,
+        max_threads: Optional[int] = None,
+        fd: Optional[int] = None,
+        transport: Optional[str] = None,
+        framing: Optional[str] = None,
+        max_message_size: Optional[int] = None,
+        protect_stdio: bool = True,
+    ) -> None:
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise ValueError("max_concurrency must be a positive integer, got {!r}".format(max_concurrency))
+        self._own_channel = channel is None
+        self.channel = channel if channel is not None else open(
+            fd=fd, transport=transport, framing=framing,
+            max_message_size=max_message_size, protect_stdio=protect_stdio,
+        )
+        self.max_concurrency = max_concurrency
+        self._max_threads = max_threads
+        self._methods = {}  # type: Dict[str, Callable[[Any], Any]]
+        self._notifications = {}  # type: Dict[str, Callable[[Any], Any]]
+        self._running = {}  # type: Dict[Any, _Incoming]
+        self._pending = {}  # type: Dict[int, Tuple[asyncio.Future, str]]
+        self._next_id = 1
+        self._ready_lock = threading.Lock()
+        self._ready_sent = False
+        self._loop = None  # type: Optional[asyncio.AbstractEventLoop]
+        self._loop_thread = None  # type: Optional[int]
+        self._input_ended = False
+        self._flush_scheduled = False
+        self._gone = False
+
+    # ------------------------------------------------------- registration
+
+    def method(self, name: str, handler: Optional[Callable[[Any], Any]] = None):
+        """Register the handler of requests ``name``; usable as ``@rpc.method("name")``."""
+        return self._register(self._methods, name, handler)
+
+    def notification(self, name: str, handler: Optional[Callable[[Any], Any]] = None):
+        """Register the handler of notifications ``name``; usable as ``@rpc.notification("name")``."""
+        return self._register(self._notifications, name, handler)
+
+    @staticmethod
+    def _register(table, name, handler):
+        if not isinstance(name, str):
+            raise TypeError("a method name must be a string, got {!r}".format(name))
+
+        def register(function):
+            if not callable(function):
+                raise TypeError("the handler of {!r} must be callable".format(name))
+            table[name] = function
+            return function
+
+        return register if handler is None else register(handler)
+
+    # ------------------------------------------------------------ serving
+
+    def serve(self, *, ready: bool = True) -> None:
+        """Handle messages until end of input, then return once every running handler has answered.
+
+        Sends ``$/ready`` first unless ``ready=False`` (then call :meth:`ready`
+        yourself). Raises the framing error if the input breaks the framing.
+        """
+        try:
+            asyncio.run(self._serve(ready))
+        finally:
+            if self._own_channel:
+                self.channel.close()
+
+    def ready(self) -> None:
+        """Send the ``$/ready`` notification (once; later calls do nothing)."""
+        with self._ready_lock:
+            if self._ready_sent:
+                return
+            self._ready_sent = True
+        self.notify(_READY)
+
+    def notify(self, method: str, params: Any = None) -> None:
+        """Send a notification to the application. Callable from any thread."""
+        message = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            message["params"] = params
+        self._write(_dump_json(message).encode("utf-8"))
+
+    async def call(self, method: str, params: Any = None) -> Any:
+        """Call a method of the application and return its result.
+
+        Await it on the serving loop (from an ``async def`` handler). Raises
+        :class:`JsonRpcError` for an error response, ConnectionError when the
+        input ends first.
+        """
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            raise RuntimeError("JsonRpc.call() must be awaited while serve() runs, on its event loop")
+        if self._input_ended:
+            raise ConnectionError("sidecar channel: input has ended; cannot call {!r}".format(method))
+        id_ = self._next_id
+        self._next_id += 1
+        message = {"jsonrpc": "2.0", "id": id_, "method": method}
+        if params is not None:
+            message["params"] = params
+        future = loop.create_future()
+        self._pending[id_] = (future, method)
+        try:
+            self._write(_dump_json(message).encode("utf-8"))
+            return await future
+        finally:
+            self._pending.pop(id_, None)
+
+    async def _serve(self, ready: bool) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        self._slots = asyncio.Semaphore(self.max_concurrency)
+        self._executor = ThreadPoolExecutor(max_workers=self._max_threads, thread_name_prefix="sidecar-rpc")
+        self._tasks = set()  # type: set
+        ended = self._loop.create_future()
+        try:
+            if ready:
+                self.ready()
+            threading.Thread(target=self._read_frames, args=(ended,), name="sidecar-rpc-reader", daemon=True).start()
+            failure = await ended
+            self._input_ended = True
+            self._fail_pending_calls()
+            while self._tasks:  # replies still owed go out before we return
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            if failure is not None:
+                raise failure
+        finally:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._flush()
+            self._loop = self._loop_thread = None
+
+    def _read_frames(self, ended: asyncio.Future) -> None:
+        # A thread of its own: reading must never wait for writes or handlers.
+        failure = None
+        try:
+            while True:
+                frame = self.channel.receive_bytes()
+                self._loop.call_soon_threadsafe(self._on_frame, frame)
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            pass
+        except BaseException as exc:  # noqa: B902 - handed to serve(), which raises it
+            failure = exc
+        try:
+            self._loop.call_soon_threadsafe(lambda: ended.done() or ended.set_result(failure))
+        except (RuntimeError, AttributeError):
+            pass  # the loop is gone already (serve() was interrupted)
+
+    def _fail_pending_calls(self) -> None:
+        for id_, (future, method) in list(self._pending.items()):
+            if not future.done():
+                future.set_exception(ConnectionError(
+                    "sidecar channel: input ended before the response to request {} ({!r}) arrived".format(id_, method)
+                ))
+
+    # ------------------------------------------------------------ dispatch
+
+    def _on_frame(self, frame: bytes) -> None:
+        try:
+            message = json.loads(frame)
+        except (ValueError, RecursionError):
+            self._send_responses(_error(None, PARSE_ERROR, "Parse error: the message is not valid JSON"))
+            return
+        if not isinstance(message, list):
+            self._on_message(message, self._send_responses)
+            return
+        if not message:
+            self._send_responses(_error(None, INVALID_REQUEST, "Invalid Request: empty batch"))
+            return
+        batch = _Batch(self._send_responses)
+        for element in message:
+            if self._on_message(element, batch.add):
+                batch.expected += 1
+        batch.seal()
+
+    def _on_message(self, message: Any, respond: Callable[[Dict[str, Any]], None]) -> bool:
+        """Handle one message; True if it will get a response through ``respond``."""
+        if isinstance(message, dict) and "method" not in message and ("result" in message or "error" in message):
+            self._on_response(message)
+            return False
+        reason = _invalid_reason(message)
+        if reason is not None:
+            id_ = message.get("id") if isinstance(message, dict) and _is_id(message.get("id")) else None
+            respond(_error(id_, INVALID_REQUEST, "Invalid Request: " + reason))
+            return True
+        if "id" not in message:
+            self._on_notification(message["method"], message.get("params"))
+            return False
+        self._on_request(message["id"], message["method"], message.get("params"), respond)
+        return True
+
+    def _on_request(self, id_: Any, method: str, params: Any, respond) -> None:
+        if method == _PING:
+            respond({"jsonrpc": "2.0", "id": id_, "result": {}})
+            return
+        handler = self._methods.get(method)
+        if handler is None:
+            respond(_error(id_, METHOD_NOT_FOUND, "Method not found: " + method))
+            return
+        incoming = _Incoming(id_, respond)
+        self._running[id_] = incoming
+        incoming.task = self._spawn(self._run_request(incoming, method, handler, params))
+
+    def _on_notification(self, method: str, params: Any) -> None:
+        if method in _CANCELLATIONS:
+            target = params.get(_CANCELLATIONS[method]) if isinstance(params, dict) else None
+            incoming = self._running.get(target) if _is_id(target) else None
+            if incoming is not None:
+                incoming.cancel()
+        handler = self._notifications.get(method)
+        if handler is not None:  # unknown notifications are dropped: they never get an answer
+            self._spawn(self._run_notification(method, handler, params))
+
+    def _on_response(self, message: Dict[str, Any]) -> None:
+        id_ = message.get("id")
+        entry = self._pending.get(id_) if _is_id(id_) else None
+        if entry is None:
+            _log("ignoring a response to unknown request id {!r}: {}".format(id_, _dump_json(message)[:200]))
+            return
+        future = entry[0]
+        if future.done():
+            return
+        error = message.get("error")
+        if error is None:
+            future.set_result(message.get("result"))
+        elif isinstance(error, dict):
+            future.set_exception(JsonRpcError(error.get("code", INTERNAL_ERROR), str(error.get("message", "")),
+                                              error.get("data")))
+        else:
+            future.set_exception(JsonRpcError(INTERNAL_ERROR, "malformed error response: {!r}".format(error)))
+
+    def _spawn(self, coroutine) -> asyncio.Task:
+        task = self._loop.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _run_request(self, incoming: _Incoming, method: str, handler, params: Any) -> None:
+        try:
+            result = await self._invoke(handler, params)
+            response = {"jsonrpc": "2.0", "id": incoming.id, "result": result}
+        except asyncio.CancelledError:
+            response = _error(incoming.id, REQUEST_CANCELLED, "Request cancelled")
+        except JsonRpcError as exc:
+            response = {"jsonrpc": "2.0", "id": incoming.id, "error": exc.to_json()}
+        except Exception as exc:  # noqa: B902 - any failure of the handler is the caller's error response
+            _log("handler of {!r} failed:\n{}".format(method, traceback.format_exc().rstrip()))
+            response = _error(incoming.id, INTERNAL_ERROR, str(exc) or type(exc).__name__)
+        if self._running.get(incoming.id) is incoming:
+            del self._running[incoming.id]
+        incoming.answer(response)
+
+    async def _run_notification(self, method: str, handler, params: Any) -> None:
+        try:
+            await self._invoke(handler, params)
+        except Exception:  # noqa: B902 - a notification has nobody to report to but the log
+            _log("notification handler of {!r} failed:\n{}".format(method, traceback.format_exc().rstrip()))
+
+    async def _invoke(self, handler, params: Any) -> Any:
+        async with self._slots:
+            if inspect.iscoroutinefunction(handler):
+                result = await handler(params)
+            else:
+                result = await self._loop.run_in_executor(self._executor, handler, params)
+            if inspect.isawaitable(result):  # e.g. a partial() of an async function
+                result = await result
+        return result
+
+    # ------------------------------------------------------------- output
+
+    def _send_responses(self, responses: Union[Dict[str, Any], List[Dict[str, Any]]]) -> None:
+        if isinstance(responses, list):
+            parts = [self._encode_response(response) for response in responses]
+            data = b"[" + b",".join(parts) + b"]"
+            if len(data) > self.channel.max_message_size:
+                data = b"[" + b",".join(self._encode_response(_too_large(r, len(data), self.channel.max_message_size))
+                                        for r in responses) + b"]"
+        else:
+            data = self._encode_response(responses)
+        self._write(data)
+
+    def _encode_response(self, response: Dict[str, Any]) -> bytes:
+        limit = self.channel.max_message_size
+        try:
+            data = _dump_json(response).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            _log("cannot encode the result of request {!r}: {}".format(response.get("id"), exc))
+            return _dump_json(_error(response.get("id"), INTERNAL_ERROR,
+                                     "the result is not JSON-serialisable: {}".format(exc))).encode("utf-8")
+        if len(data) > limit:
+            return _dump_json(_too_large(response, len(data), limit)).encode("utf-8")
+        return data
+
+    def _write(self, data: bytes) -> None:
+        if self._gone:
+            return
+        try:
+            if self._loop_thread == threading.get_ident():
+                # Everything answered in one turn of the loop leaves in one write.
+                self.channel.send(data, flush=False)
+                if not self._flush_scheduled:
+                    self._flush_scheduled = True
+                    self._loop.call_soon(self._flush)
+            else:
+                self.channel.send(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self._gone = True  # the parent has stopped reading; input EOF follows
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        if self._gone:
+            return
+        try:
+            self.channel.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self._gone = True
+
+
+def _too_large(response: Dict[str, Any], size: int, limit: int) -> Dict[str, Any]:
+    if "result" not in response:
+        return response
+    return _error(response.get("id"), INTERNAL_ERROR,
+                  "the response is {} bytes; SIDECAR_MAX_MESSAGE_SIZE is {}".format(size, limit))
