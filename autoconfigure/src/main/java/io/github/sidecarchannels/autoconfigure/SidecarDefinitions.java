@@ -84,11 +84,12 @@ final class SidecarDefinitions {
 		return builder;
 	}
 
+	/** The range is the definition's rule; here only what cannot even be an int is refused. */
 	private static int bytes(String name, DataSize size) {
 		long bytes = size.toBytes();
-		if (bytes <= 0 || bytes > Integer.MAX_VALUE - 1024) {
-			throw new SidecarConfigurationException(name, "max-message-size",
-					"must be between 1B and 2047MB, got " + size);
+		if (bytes < Integer.MIN_VALUE || bytes > Integer.MAX_VALUE) {
+			throw new SidecarConfigurationException(name, "max-message-size", "the maximum message size must be "
+					+ "between 1 and " + SidecarDefinition.MAX_MESSAGE_SIZE_LIMIT + " bytes, got " + size);
 		}
 		return (int) bytes;
 	}
