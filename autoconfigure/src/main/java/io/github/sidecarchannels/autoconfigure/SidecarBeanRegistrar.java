@@ -29,6 +29,7 @@ import org.springframework.messaging.SubscribableChannel;
  */
 class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
+	@SuppressWarnings("NullAway.Init") // set by the container before registerBeanDefinitions
 	private Environment environment;
 
 	@Override
