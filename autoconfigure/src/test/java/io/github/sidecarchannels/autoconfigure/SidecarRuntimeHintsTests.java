@@ -44,8 +44,8 @@ class SidecarRuntimeHintsTests {
 
 	@Test
 	void failureAnalyzersCanBeCreated() throws NoSuchMethodException {
-		assertThat(reflection.onConstructorInvocation(SidecarConfigurationFailureAnalyzer.class.getDeclaredConstructor()))
-			.accepts(hints);
+		assertThat(reflection
+			.onConstructorInvocation(SidecarConfigurationFailureAnalyzer.class.getDeclaredConstructor())).accepts(hints);
 		assertThat(reflection.onConstructorInvocation(SidecarStartFailureAnalyzer.class.getDeclaredConstructor()))
 			.accepts(hints);
 	}
