@@ -7,18 +7,18 @@ import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.core.SidecarScheduler;
+import io.github.sidecarchannels.core.SidecarStateListener;
 import io.github.sidecarchannels.core.Sidecars;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,19 +30,18 @@ import org.springframework.messaging.MessageChannel;
  * <ul>
  * <li>a {@link SidecarRegistry} holding one {@link Sidecar} per {@code sidecar.processes.<name>}
  * entry, built from {@link SidecarProperties} and adjusted by {@link SidecarCustomizer} beans in order;
- * every state change is published as a {@link SidecarStateChangedEvent};</li>
+ * every state change is published as a
+ * {@link io.github.sidecarchannels.core.SidecarStateChangedEvent};</li>
  * <li>for each sidecar NAME, the beans {@code sidecar.NAME}, {@code sidecar.NAME.outbound},
  * {@code sidecar.NAME.inbound} and {@code sidecar.NAME.errors};</li>
  * <li>a {@link SidecarLifecycle} that starts them with the context and stops them with it;</li>
  * <li>a {@link SidecarFactory} that gives every sidecar its {@code sidecar.*} meters when a
  * {@link MeterRegistry} bean exists;</li>
- * <li>with {@code spring-boot-health}, a {@link SidecarsHealthIndicator} named {@code sidecars};</li>
- * <li>with {@code spring-boot-actuator}, the {@link SidecarsEndpoint} {@code sidecars} when available.</li>
  * </ul>
+ * The {@code sidecars} health contributor and Actuator endpoint have auto-configurations of their own,
+ * in the {@code health} and {@code endpoint} packages.
  */
-@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-		"org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration",
-		"org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration" })
+@AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
 @ConditionalOnClass({ AFUNIXSocketPair.class, MessageChannel.class })
 @EnableConfigurationProperties(SidecarProperties.class)
 @Import(SidecarBeanRegistrar.class)
@@ -54,8 +53,7 @@ public final class SidecarAutoConfiguration {
 			SidecarFactory sidecarFactory, ApplicationEventPublisher events) {
 		List<SidecarDefinition> definitions = SidecarDefinitions.from(properties, customizers.orderedStream().toList());
 		List<Sidecar> sidecars = definitions.stream().map(sidecarFactory::create).toList();
-		sidecars.forEach((sidecar) -> sidecar.addStateListener((changed, previous, current, reason) -> events
-			.publishEvent(new SidecarStateChangedEvent(changed, previous, current, reason))));
+		sidecars.forEach((sidecar) -> sidecar.addStateListener(eventPublisher(events)));
 		return new DefaultSidecarRegistry(sidecars);
 	}
 
@@ -68,6 +66,23 @@ public final class SidecarAutoConfiguration {
 	@ConditionalOnMissingBean
 	SidecarScheduler sidecarScheduler() {
 		return SidecarScheduler.create("registry");
+	}
+
+	/**
+	 * Publishes the deprecated subclass, which is also a
+	 * {@link io.github.sidecarchannels.core.SidecarStateChangedEvent}: listeners of either type receive
+	 * every change.
+	 */
+	@SuppressWarnings("deprecation")
+	private static SidecarStateListener eventPublisher(ApplicationEventPublisher events) {
+		return (sidecar, previous, current, reason) -> events
+			.publishEvent(new SidecarStateChangedEvent(sidecar, previous, current, reason));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SidecarBeansCheck sidecarBeansCheck(SidecarRegistry registry, ListableBeanFactory beanFactory) {
+		return new SidecarBeansCheck(registry, beanFactory);
 	}
 
 	@Bean
@@ -101,33 +116,6 @@ public final class SidecarAutoConfiguration {
 		@ConditionalOnMissingBean
 		SidecarFactory sidecarFactory(SidecarScheduler scheduler) {
 			return (definition) -> Sidecars.create(definition, scheduler);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-	static class SidecarHealthConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(name = "sidecarsHealthIndicator")
-		@ConditionalOnEnabledHealthIndicator("sidecars")
-		SidecarsHealthIndicator sidecarsHealthIndicator(SidecarRegistry registry) {
-			return new SidecarsHealthIndicator(registry);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-			"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
-	static class SidecarEndpointConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		@ConditionalOnAvailableEndpoint
-		SidecarsEndpoint sidecarsEndpoint(SidecarRegistry registry) {
-			return new SidecarsEndpoint(registry);
 		}
 
 	}

@@ -11,6 +11,8 @@ import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarDefinition;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -42,9 +44,9 @@ final class SidecarDefinitions {
 
 	/** A boolean setting whose built-in default is true. */
 	private static boolean flag(SidecarProperties properties, String name,
-			Function<SidecarProperties.Process, Boolean> getter) {
-		SidecarProperties.Process process = properties.getProcesses().get(name);
-		Boolean value = (process != null) ? pick(process, properties.getDefaults(), getter) : null;
+			Function<SidecarProperties.Process, @Nullable Boolean> getter) {
+		SidecarProperties.@Nullable Process process = properties.getProcesses().get(name);
+		@Nullable Boolean value = (process != null) ? pick(process, properties.getDefaults(), getter) : null;
 		return value == null || value;
 	}
 
@@ -59,7 +61,7 @@ final class SidecarDefinitions {
 				first(own.getWindow(), defaults.getWindow(), builtIn.window()));
 	}
 
-	private static <T> T first(T own, T fallback, T builtIn) {
+	private static <T> T first(@Nullable T own, @Nullable T fallback, T builtIn) {
 		return (own != null) ? own : (fallback != null) ? fallback : builtIn;
 	}
 
@@ -94,8 +96,8 @@ final class SidecarDefinitions {
 		return (int) bytes;
 	}
 
-	private static <T> T pick(SidecarProperties.Process own, SidecarProperties.Process defaults,
-			Function<SidecarProperties.Process, T> getter) {
+	private static <T> @Nullable T pick(SidecarProperties.Process own, SidecarProperties.Process defaults,
+			Function<SidecarProperties.Process, @Nullable T> getter) {
 		T value = getter.apply(own);
 		return (value != null) ? value : getter.apply(defaults);
 	}
@@ -103,7 +105,7 @@ final class SidecarDefinitions {
 	/** A sidecar's settings over the defaults; unset in both leaves the builder's built-in value. */
 	private record Settings(SidecarProperties.Process own, SidecarProperties.Process defaults) {
 
-		<T> void apply(Function<SidecarProperties.Process, T> getter, Consumer<T> setter) {
+		<T> void apply(Function<SidecarProperties.Process, @Nullable T> getter, Consumer<T> setter) {
 			T value = pick(this.own, this.defaults, getter);
 			if (value != null) {
 				setter.accept(value);

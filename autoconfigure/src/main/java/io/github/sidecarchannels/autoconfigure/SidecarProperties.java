@@ -11,6 +11,8 @@ import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.SocketMode;
 import io.github.sidecarchannels.core.Transport;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -51,12 +53,12 @@ public class SidecarProperties {
 		 * Program and arguments to run, as a list, without a shell. Required. The program is looked up on
 		 * the PATH unless it contains a '/'.
 		 */
-		private List<String> command;
+		private @Nullable List<String> command;
 
 		/**
 		 * Working directory of the child. Defaults to the application's.
 		 */
-		private Path workingDirectory;
+		private @Nullable Path workingDirectory;
 
 		/**
 		 * Variables added to the child's environment. The child also always gets SIDECAR_NAME,
@@ -68,79 +70,79 @@ public class SidecarProperties {
 		 * Whether the child inherits the application's environment variables. Default: true. When false,
 		 * the child sees only the configured environment plus the SIDECAR_* variables.
 		 */
-		private Boolean inheritEnvironment;
+		private @Nullable Boolean inheritEnvironment;
 
 		/**
 		 * Socket type: 'stream' (any stdio program) or 'seqpacket' (one kernel record per message;
 		 * the child must read whole records). Default: stream.
 		 */
-		private Transport transport;
+		private @Nullable Transport transport;
 
 		/**
 		 * Message framing on a stream transport: 'lines' (UTF-8, newline-terminated, String payloads) or
 		 * 'length-prefixed' (4-byte big-endian length, byte[] payloads). Ignored for seqpacket. Default:
 		 * lines.
 		 */
-		private FramingType framing;
+		private @Nullable FramingType framing;
 
 		/**
 		 * Where the child finds the socket: 'stdio' (its stdin and stdout) or 'fd3' (file descriptor 3;
 		 * stdin is /dev/null and stdout goes to the log). Default: stdio.
 		 */
-		private SocketMode socket;
+		private @Nullable SocketMode socket;
 
 		/**
 		 * Largest message payload accepted in either direction, checked before anything is allocated.
 		 * Default: 1MB.
 		 */
-		private DataSize maxMessageSize;
+		private @Nullable DataSize maxMessageSize;
 
 		/**
 		 * How long a stop waits for the child to exit after end of input before sending SIGTERM (SIGKILL
 		 * follows 2s later). Default: 5s.
 		 */
-		private Duration stopTimeout;
+		private @Nullable Duration stopTimeout;
 
 		/**
 		 * Most requests awaiting a reply at once; further requests wait for a slot. Default: 1024.
 		 */
-		private Integer maxInFlight;
+		private @Nullable Integer maxInFlight;
 
 		/**
 		 * Most messages accepted but not yet written to the socket; further sends block. Default: 1024.
 		 */
-		private Integer outboundCapacity;
+		private @Nullable Integer outboundCapacity;
 
 		/**
 		 * Whether the sidecar starts with the application context. Default: true.
 		 */
-		private Boolean autoStartup;
+		private @Nullable Boolean autoStartup;
 
 		/**
 		 * Whether a sidecar that cannot start (bad command, missing working directory...) fails the
 		 * application's startup. When false it is left FAILED, with the reason in its status and health,
 		 * and the application starts. Default: true.
 		 */
-		private Boolean failFast;
+		private @Nullable Boolean failFast;
 
 		/**
 		 * When and how fast the child is started again after it exits on its own.
 		 */
 		private final Restart restart = new Restart();
 
-		public List<String> getCommand() {
+		public @Nullable List<String> getCommand() {
 			return this.command;
 		}
 
-		public void setCommand(List<String> command) {
+		public void setCommand(@Nullable List<String> command) {
 			this.command = command;
 		}
 
-		public Path getWorkingDirectory() {
+		public @Nullable Path getWorkingDirectory() {
 			return this.workingDirectory;
 		}
 
-		public void setWorkingDirectory(Path workingDirectory) {
+		public void setWorkingDirectory(@Nullable Path workingDirectory) {
 			this.workingDirectory = workingDirectory;
 		}
 
@@ -152,83 +154,83 @@ public class SidecarProperties {
 			this.environment = environment;
 		}
 
-		public Boolean getInheritEnvironment() {
+		public @Nullable Boolean getInheritEnvironment() {
 			return this.inheritEnvironment;
 		}
 
-		public void setInheritEnvironment(Boolean inheritEnvironment) {
+		public void setInheritEnvironment(@Nullable Boolean inheritEnvironment) {
 			this.inheritEnvironment = inheritEnvironment;
 		}
 
-		public Transport getTransport() {
+		public @Nullable Transport getTransport() {
 			return this.transport;
 		}
 
-		public void setTransport(Transport transport) {
+		public void setTransport(@Nullable Transport transport) {
 			this.transport = transport;
 		}
 
-		public FramingType getFraming() {
+		public @Nullable FramingType getFraming() {
 			return this.framing;
 		}
 
-		public void setFraming(FramingType framing) {
+		public void setFraming(@Nullable FramingType framing) {
 			this.framing = framing;
 		}
 
-		public SocketMode getSocket() {
+		public @Nullable SocketMode getSocket() {
 			return this.socket;
 		}
 
-		public void setSocket(SocketMode socket) {
+		public void setSocket(@Nullable SocketMode socket) {
 			this.socket = socket;
 		}
 
-		public DataSize getMaxMessageSize() {
+		public @Nullable DataSize getMaxMessageSize() {
 			return this.maxMessageSize;
 		}
 
-		public void setMaxMessageSize(DataSize maxMessageSize) {
+		public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
 			this.maxMessageSize = maxMessageSize;
 		}
 
-		public Duration getStopTimeout() {
+		public @Nullable Duration getStopTimeout() {
 			return this.stopTimeout;
 		}
 
-		public void setStopTimeout(Duration stopTimeout) {
+		public void setStopTimeout(@Nullable Duration stopTimeout) {
 			this.stopTimeout = stopTimeout;
 		}
 
-		public Integer getMaxInFlight() {
+		public @Nullable Integer getMaxInFlight() {
 			return this.maxInFlight;
 		}
 
-		public void setMaxInFlight(Integer maxInFlight) {
+		public void setMaxInFlight(@Nullable Integer maxInFlight) {
 			this.maxInFlight = maxInFlight;
 		}
 
-		public Integer getOutboundCapacity() {
+		public @Nullable Integer getOutboundCapacity() {
 			return this.outboundCapacity;
 		}
 
-		public void setOutboundCapacity(Integer outboundCapacity) {
+		public void setOutboundCapacity(@Nullable Integer outboundCapacity) {
 			this.outboundCapacity = outboundCapacity;
 		}
 
-		public Boolean getAutoStartup() {
+		public @Nullable Boolean getAutoStartup() {
 			return this.autoStartup;
 		}
 
-		public void setAutoStartup(Boolean autoStartup) {
+		public void setAutoStartup(@Nullable Boolean autoStartup) {
 			this.autoStartup = autoStartup;
 		}
 
-		public Boolean getFailFast() {
+		public @Nullable Boolean getFailFast() {
 			return this.failFast;
 		}
 
-		public void setFailFast(Boolean failFast) {
+		public void setFailFast(@Nullable Boolean failFast) {
 			this.failFast = failFast;
 		}
 
@@ -247,92 +249,92 @@ public class SidecarProperties {
 		 * Which exits lead to a restart: 'never', 'on-failure' (non-zero exit, death by signal, protocol
 		 * violation) or 'always' (every exit not caused by a stop). Default: on-failure.
 		 */
-		private RestartPolicy.Mode policy;
+		private RestartPolicy.@Nullable Mode policy;
 
 		/**
 		 * Delay before the first restart. Default: 100ms.
 		 */
-		private Duration initialDelay;
+		private @Nullable Duration initialDelay;
 
 		/**
 		 * Factor applied to the delay after each restart. Default: 2.0.
 		 */
-		private Double multiplier;
+		private @Nullable Double multiplier;
 
 		/**
 		 * Longest delay between restarts. Default: 30s.
 		 */
-		private Duration maxDelay;
+		private @Nullable Duration maxDelay;
 
 		/**
 		 * A child that stayed up this long gets the initial delay again. Default: 60s.
 		 */
-		private Duration resetAfter;
+		private @Nullable Duration resetAfter;
 
 		/**
 		 * Most restarts within the window; one more leaves the sidecar FAILED until restarted by hand.
 		 * Default: 5.
 		 */
-		private Integer maxRestarts;
+		private @Nullable Integer maxRestarts;
 
 		/**
 		 * Sliding window in which restarts are counted. Default: 60s.
 		 */
-		private Duration window;
+		private @Nullable Duration window;
 
-		public RestartPolicy.Mode getPolicy() {
+		public RestartPolicy.@Nullable Mode getPolicy() {
 			return this.policy;
 		}
 
-		public void setPolicy(RestartPolicy.Mode policy) {
+		public void setPolicy(RestartPolicy.@Nullable Mode policy) {
 			this.policy = policy;
 		}
 
-		public Duration getInitialDelay() {
+		public @Nullable Duration getInitialDelay() {
 			return this.initialDelay;
 		}
 
-		public void setInitialDelay(Duration initialDelay) {
+		public void setInitialDelay(@Nullable Duration initialDelay) {
 			this.initialDelay = initialDelay;
 		}
 
-		public Double getMultiplier() {
+		public @Nullable Double getMultiplier() {
 			return this.multiplier;
 		}
 
-		public void setMultiplier(Double multiplier) {
+		public void setMultiplier(@Nullable Double multiplier) {
 			this.multiplier = multiplier;
 		}
 
-		public Duration getMaxDelay() {
+		public @Nullable Duration getMaxDelay() {
 			return this.maxDelay;
 		}
 
-		public void setMaxDelay(Duration maxDelay) {
+		public void setMaxDelay(@Nullable Duration maxDelay) {
 			this.maxDelay = maxDelay;
 		}
 
-		public Duration getResetAfter() {
+		public @Nullable Duration getResetAfter() {
 			return this.resetAfter;
 		}
 
-		public void setResetAfter(Duration resetAfter) {
+		public void setResetAfter(@Nullable Duration resetAfter) {
 			this.resetAfter = resetAfter;
 		}
 
-		public Integer getMaxRestarts() {
+		public @Nullable Integer getMaxRestarts() {
 			return this.maxRestarts;
 		}
 
-		public void setMaxRestarts(Integer maxRestarts) {
+		public void setMaxRestarts(@Nullable Integer maxRestarts) {
 			this.maxRestarts = maxRestarts;
 		}
 
-		public Duration getWindow() {
+		public @Nullable Duration getWindow() {
 			return this.window;
 		}
 
-		public void setWindow(Duration window) {
+		public void setWindow(@Nullable Duration window) {
 			this.window = window;
 		}
 

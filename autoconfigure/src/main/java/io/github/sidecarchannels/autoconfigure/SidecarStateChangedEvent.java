@@ -3,19 +3,16 @@ package io.github.sidecarchannels.autoconfigure;
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarState;
 
-import org.springframework.context.ApplicationEvent;
-
 /**
- * Published whenever a sidecar changes state (starting, running, restarting, stopping, stopped,
- * failed).
+ * The state-change event under its former name.
+ * <p>
+ * Every change is still published as this type, so listeners of it and listeners of
+ * {@link io.github.sidecarchannels.core.SidecarStateChangedEvent} both receive it.
+ * @deprecated listen to {@link io.github.sidecarchannels.core.SidecarStateChangedEvent}, which this
+ * extends; the event moved to the core package, which application code already imports
  */
-public class SidecarStateChangedEvent extends ApplicationEvent {
-
-	private final SidecarState previous;
-
-	private final SidecarState current;
-
-	private final String reason;
+@Deprecated(forRemoval = false)
+public class SidecarStateChangedEvent extends io.github.sidecarchannels.core.SidecarStateChangedEvent {
 
 	/**
 	 * @param sidecar the sidecar that changed
@@ -24,36 +21,7 @@ public class SidecarStateChangedEvent extends ApplicationEvent {
 	 * @param reason why
 	 */
 	public SidecarStateChangedEvent(Sidecar sidecar, SidecarState previous, SidecarState current, String reason) {
-		super(sidecar);
-		this.previous = previous;
-		this.current = current;
-		this.reason = reason;
-	}
-
-	/** @return the sidecar that changed */
-	public Sidecar getSidecar() {
-		return (Sidecar) getSource();
-	}
-
-	/** @return the state it left */
-	public SidecarState getPrevious() {
-		return this.previous;
-	}
-
-	/** @return the state it is in now */
-	public SidecarState getCurrent() {
-		return this.current;
-	}
-
-	/** @return why, in a few words */
-	public String getReason() {
-		return this.reason;
-	}
-
-	@Override
-	public String toString() {
-		return "SidecarStateChangedEvent[" + getSidecar().name() + " " + this.previous + " -> " + this.current + ": "
-				+ this.reason + "]";
+		super(sidecar, previous, current, reason);
 	}
 
 }

@@ -1,15 +1,23 @@
 package io.github.sidecarchannels.autoconfigure;
 
 import java.time.Duration;
-import java.util.Map;
 
+import io.github.sidecarchannels.autoconfigure.endpoint.SidecarsEndpoint;
+import io.github.sidecarchannels.autoconfigure.endpoint.SidecarsEndpoint.SidecarDescriptor;
+import io.github.sidecarchannels.autoconfigure.endpoint.SidecarsEndpointAutoConfiguration;
+import io.github.sidecarchannels.autoconfigure.health.SidecarsHealthContributor;
+import io.github.sidecarchannels.autoconfigure.health.SidecarsHealthContributorAutoConfiguration;
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarState;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -24,17 +32,22 @@ class SidecarOperationsTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(SidecarAutoConfiguration.class, EndpointAutoConfiguration.class));
+	private static final AutoConfigurations SIDECARS = AutoConfigurations.of(SidecarAutoConfiguration.class,
+			SidecarsHealthContributorAutoConfiguration.class, SidecarsEndpointAutoConfiguration.class);
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(SIDECARS)
+		.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+				HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+				HealthEndpointAutoConfiguration.class));
 
 	@Test
 	void healthIsUpWithDetailsPerSidecar() {
 		this.runner.withPropertyValues("sidecar.processes.echo.command=cat").run((context) -> {
-			Health health = context.getBean(SidecarsHealthIndicator.class).health();
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			@SuppressWarnings("unchecked")
-			Map<String, Object> echo = (Map<String, Object>) health.getDetails().get("echo");
-			assertThat(echo).containsEntry("state", SidecarState.RUNNING)
+			HealthEndpoint health = context.getBean(HealthEndpoint.class);
+			assertThat(health.healthForPath("sidecars").getStatus()).isEqualTo(Status.UP);
+			IndicatedHealthDescriptor echo = (IndicatedHealthDescriptor) health.healthForPath("sidecars", "echo");
+			assertThat(echo.getStatus()).isEqualTo(Status.UP);
+			assertThat(echo.getDetails()).containsEntry("state", SidecarState.RUNNING)
 				.containsEntry("pid", context.getBean("sidecar.echo", Sidecar.class).pid())
 				.containsEntry("restarts", 0)
 				.containsKeys("uptime", "lastExitCode", "lastFailure");
@@ -53,8 +66,23 @@ class SidecarOperationsTests {
 				assertThat(broken.lastFailure()).contains("no-such-program-xyz").contains("not found on the PATH");
 				assertThat(context.getBean("sidecar.fine", Sidecar.class).request("ok", TIMEOUT).getPayload())
 					.isEqualTo("ok");
-				Health health = context.getBean(SidecarsHealthIndicator.class).health();
-				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				HealthEndpoint health = context.getBean(HealthEndpoint.class);
+				assertThat(health.healthForPath("sidecars").getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.healthForPath("sidecars", "broken").getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.healthForPath("sidecars", "fine").getStatus()).isEqualTo(Status.UP);
+			});
+	}
+
+	@Test
+	void healthContributorKeepsItsBeanNameAndCanBeDisabled() {
+		this.runner.withPropertyValues("sidecar.processes.echo.command=cat").run((context) -> {
+			assertThat(context).hasSingleBean(SidecarsHealthContributor.class);
+			assertThat(context.getBean("sidecarsHealthIndicator")).isInstanceOf(SidecarsHealthContributor.class);
+		});
+		this.runner.withPropertyValues("sidecar.processes.echo.command=cat", "management.health.sidecars.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(SidecarsHealthContributor.class);
+				assertThat(context.getBean(HealthEndpoint.class).healthForPath("sidecars")).isNull();
 			});
 	}
 
@@ -66,11 +94,11 @@ class SidecarOperationsTests {
 				SidecarsEndpoint endpoint = context.getBean(SidecarsEndpoint.class);
 				Sidecar echo = context.getBean("sidecar.echo", Sidecar.class);
 				long firstPid = echo.pid();
-				assertThat(endpoint.sidecars()).containsOnlyKeys("echo");
-				assertThat(endpoint.sidecar("echo")).containsEntry("pid", firstPid);
+				assertThat(endpoint.sidecars().sidecars()).containsOnlyKeys("echo");
+				assertThat(endpoint.sidecar("echo")).extracting(SidecarDescriptor::pid).isEqualTo(firstPid);
 				assertThat(endpoint.sidecar("nope")).isNull();
-				Map<String, Object> restarted = endpoint.restart("echo");
-				assertThat(restarted).containsEntry("state", SidecarState.RUNNING);
+				SidecarDescriptor restarted = endpoint.restart("echo");
+				assertThat(restarted).extracting(SidecarDescriptor::state).isEqualTo(SidecarState.RUNNING);
 				assertThat(echo.pid()).isNotEqualTo(firstPid);
 				assertThat(echo.request("again", TIMEOUT).getPayload()).isEqualTo("again");
 				assertThat(endpoint.restart("nope")).isNull();
@@ -85,12 +113,12 @@ class SidecarOperationsTests {
 
 	@Test
 	void withoutHealthAndActuatorModulesTheSidecarsStillRun() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SidecarAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(SIDECARS)
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate"))
 			.withPropertyValues("sidecar.processes.echo.command=cat")
 			.run((context) -> {
 				assertThat(context).hasNotFailed()
-					.doesNotHaveBean(SidecarsHealthIndicator.class)
+					.doesNotHaveBean(SidecarsHealthContributor.class)
 					.doesNotHaveBean(SidecarsEndpoint.class);
 				assertThat(context.getBean("sidecar.echo", Sidecar.class).request("bare", TIMEOUT).getPayload())
 					.isEqualTo("bare");

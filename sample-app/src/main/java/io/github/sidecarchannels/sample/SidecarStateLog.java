@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.sidecarchannels.autoconfigure.SidecarStateChangedEvent;
+import io.github.sidecarchannels.core.SidecarStateChangedEvent;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;

@@ -51,12 +51,31 @@ class ActuatorTests {
 			.isEqualTo("UP")
 			.jsonPath("$.components.sidecars.status")
 			.isEqualTo("UP")
-			.jsonPath("$.components.sidecars.details.diff.state")
+			.jsonPath("$.components.sidecars.components.diff.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.sidecars.components.diff.details.state")
 			.isEqualTo("RUNNING")
-			.jsonPath("$.components.sidecars.details.diff.pid")
+			.jsonPath("$.components.sidecars.components.diff.details.pid")
 			.isEqualTo(this.sidecar.pid())
-			.jsonPath("$.components.sidecars.details.diff.uptime")
+			.jsonPath("$.components.sidecars.components.diff.details.uptime")
 			.value(String.class, (uptime) -> assertThat(uptime).startsWith("PT"));
+	}
+
+	@Test
+	void eachSidecarHasItsOwnHealthPath() {
+		this.http.get()
+			.uri("/actuator/health/sidecars/diff")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.details.state")
+			.isEqualTo("RUNNING")
+			.jsonPath("$.details.pid")
+			.isEqualTo(this.sidecar.pid());
+		this.http.get().uri("/actuator/health/sidecars/nope").exchange().expectStatus().isNotFound();
 	}
 
 	@Test
@@ -94,9 +113,9 @@ class ActuatorTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.diff.state")
+			.jsonPath("$.sidecars.diff.state")
 			.isEqualTo("RUNNING")
-			.jsonPath("$.diff.pid")
+			.jsonPath("$.sidecars.diff.pid")
 			.isEqualTo(this.sidecar.pid());
 	}
 

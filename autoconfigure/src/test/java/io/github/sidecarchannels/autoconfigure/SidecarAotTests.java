@@ -1,0 +1,123 @@
+package io.github.sidecarchannels.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.SidecarRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.aot.test.generate.TestGenerationContext;
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.aot.ApplicationContextAotGenerator;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.test.tools.CompileWithForkedClassLoader;
+import org.springframework.core.test.tools.Compiled;
+import org.springframework.core.test.tools.TestCompiler;
+import org.springframework.javapoet.ClassName;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.support.MessageBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Ahead-of-time processing of an application with two sidecars, {@code a} and {@code b}: the bean
+ * definitions are generated as code, compiled, and run the way {@code -Dspring.aot.enabled=true} runs
+ * them, with {@code cat} children. The forked class loader lets the generated code, which lives in our
+ * packages, reach their package-private types.
+ */
+@CompileWithForkedClassLoader
+@ExtendWith(OutputCaptureExtension.class)
+class SidecarAotTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final String[] BUILD_TIME = { "sidecar.processes.a.command=cat",
+			"sidecar.processes.b.command=cat" };
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SidecarAutoConfiguration.class))
+		.withPropertyValues(BUILD_TIME);
+
+	@Test
+	void generatedBeansOfEverySidecarWork() {
+		compileAheadOfTime((initializer) -> {
+			try (GenericApplicationContext context = start(initializer, BUILD_TIME)) {
+				Sidecar a = context.getBean("sidecar.a", Sidecar.class);
+				assertThat(a.request("to a", TIMEOUT).getPayload()).isEqualTo("to a");
+				List<Object> fromB = new CopyOnWriteArrayList<>();
+				context.getBean("sidecar.b.inbound", SubscribableChannel.class)
+					.subscribe((message) -> fromB.add(message.getPayload()));
+				context.getBean("sidecar.b.outbound", MessageChannel.class)
+					.send(MessageBuilder.withPayload("to b").build());
+				await().atMost(TIMEOUT).until(() -> fromB.contains("to b"));
+				assertThat(context.getBean("sidecar.a.outbound")).isSameAs(a.outbound());
+				SidecarRegistry registry = context.getBean(SidecarRegistry.class);
+				assertThat(context.getBean("sidecar.b.errors")).isSameAs(registry.get("b").errors());
+			}
+		});
+	}
+
+	@Test
+	void aSidecarDeclaredOnlyAtRunTimeRunsWithoutBeansAndIsNamedInAWarning(CapturedOutput output) {
+		compileAheadOfTime((initializer) -> {
+			try (GenericApplicationContext context = start(initializer, BUILD_TIME[0], BUILD_TIME[1],
+					"sidecar.processes.late.command=cat")) {
+				assertThat(context.containsBean("sidecar.late")).isFalse();
+				Sidecar late = context.getBean(SidecarRegistry.class).get("late");
+				assertThat(late.request("still runs", TIMEOUT).getPayload()).isEqualTo("still runs");
+				assertThat(output).contains("Sidecars [late] run but have no beans")
+					.contains("declare them under sidecar.processes in application.yml before the build");
+			}
+		});
+	}
+
+	@Test
+	void aBuildTimeSidecarMissingAtRunTimeFailsStartupNamingIt() {
+		compileAheadOfTime((initializer) -> assertThatExceptionOfType(BeanCreationException.class)
+			.isThrownBy(() -> start(initializer, BUILD_TIME[0]).close())
+			.havingRootCause()
+			.withMessageContaining("The bean 'sidecar.b' exists but no sidecar 'b' is configured now")
+			.withMessageContaining("In AOT mode"));
+	}
+
+	private void compileAheadOfTime(Consumer<ApplicationContextInitializer<GenericApplicationContext>> test) {
+		this.runner.prepare((prepared) -> {
+			TestGenerationContext generationContext = new TestGenerationContext();
+			ClassName initializer = new ApplicationContextAotGenerator().processAheadOfTime(
+					(GenericApplicationContext) prepared.getSourceApplicationContext(), generationContext);
+			generationContext.writeGeneratedContent();
+			TestCompiler.forSystem()
+				.with(generationContext)
+				.compile((compiled) -> test.accept(initializer(compiled, initializer)));
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static ApplicationContextInitializer<GenericApplicationContext> initializer(Compiled compiled,
+			ClassName name) {
+		return compiled.getInstance(ApplicationContextInitializer.class, name.toString());
+	}
+
+	private static GenericApplicationContext start(
+			ApplicationContextInitializer<GenericApplicationContext> initializer, String... properties) {
+		GenericApplicationContext context = new GenericApplicationContext();
+		TestPropertyValues.of(properties).applyTo(context);
+		initializer.initialize(context);
+		context.refresh();
+		return context;
+	}
+
+}
