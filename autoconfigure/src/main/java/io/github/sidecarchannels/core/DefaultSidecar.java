@@ -263,8 +263,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	private void requireAccepting(@Nullable Message<?> original) {
 		SidecarState current = state();
 		if (!isAccepting(current)) {
-			String failure = lastFailure();
-			String why = (failure != null && current == SidecarState.FAILED) ? ": " + failure : "";
+			String reason = this.supervisor.stateReason();
+			String why = (reason != null) ? ": " + reason : " (it was never started)";
 			throw this.payloads.reject(original, "cannot send while the sidecar is " + current + why);
 		}
 	}
