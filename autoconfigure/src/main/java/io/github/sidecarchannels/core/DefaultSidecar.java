@@ -288,6 +288,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	@Override
 	public CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout) {
+		checkRequestArguments(payload, timeout);
 		PendingRequest request = new PendingRequest(this.metrics);
 		long deadline = request.startNanos() + timeout.toNanos();
 		try {
@@ -307,6 +308,17 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			request.fail(new MessageDeliveryException("Sidecar '" + name() + "': interrupted while queueing a request"));
 		}
 		return request.future();
+	}
+
+	/** A caller's mistake is thrown before anything is queued: nothing reaches the child. */
+	private void checkRequestArguments(@Nullable Object payload, @Nullable Duration timeout) {
+		if (payload == null) {
+			throw new IllegalArgumentException("Sidecar '" + name() + "': the request payload must not be null");
+		}
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException(
+					"Sidecar '" + name() + "': the request timeout must be positive, got " + timeout);
+		}
 	}
 
 	private void queue(PendingRequest request, ByteBuffer bytes, long deadline, Duration timeout)
