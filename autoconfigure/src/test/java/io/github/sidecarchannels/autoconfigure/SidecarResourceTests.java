@@ -45,7 +45,8 @@ class SidecarResourceTests {
 		int baseFds = openDescriptors();
 		int baseThreads = liveThreads();
 		this.runner
-			.withPropertyValues("sidecar.processes.flaky.command=true", "sidecar.processes.flaky.restart.policy=always",
+			.withPropertyValues("sidecar.processes.flaky.command=true", "sidecar.processes.flaky.startup.grace=0",
+					"sidecar.processes.flaky.restart.policy=always",
 					"sidecar.processes.flaky.restart.initial-delay=10ms", "sidecar.processes.flaky.restart.multiplier=1.0",
 					"sidecar.processes.flaky.restart.max-restarts=500")
 			.run((context) -> {

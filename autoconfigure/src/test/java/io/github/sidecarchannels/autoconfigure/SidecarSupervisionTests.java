@@ -59,7 +59,7 @@ class SidecarSupervisionTests {
 	void crashingChildIsRestartedWithBackoffUntilTheLimitThenStaysFailed() {
 		this.runner
 			.withPropertyValues("sidecar.processes.crash.command=sh,-c,echo dying >&2; exit 7",
-					"sidecar.processes.crash.restart.initial-delay=10ms", "sidecar.processes.crash.restart.max-restarts=3")
+					"sidecar.processes.crash.startup.grace=0", "sidecar.processes.crash.restart.initial-delay=10ms", "sidecar.processes.crash.restart.max-restarts=3")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.crash", Sidecar.class);
 				await().atMost(TIMEOUT).until(() -> sidecar.state() == SidecarState.FAILED);
@@ -96,7 +96,8 @@ class SidecarSupervisionTests {
 	@Test
 	void cleanExitStopsUnlessPolicyAlwaysWhoseGiveUpIsAFailure() {
 		this.runner
-			.withPropertyValues("sidecar.processes.quits.command=true", "sidecar.processes.always.command=true",
+			.withPropertyValues("sidecar.defaults.startup.grace=0", "sidecar.processes.quits.command=true",
+					"sidecar.processes.always.command=true",
 					"sidecar.processes.always.restart.policy=always", "sidecar.processes.always.restart.initial-delay=10ms",
 					"sidecar.processes.always.restart.max-restarts=2")
 			.run((context) -> {
