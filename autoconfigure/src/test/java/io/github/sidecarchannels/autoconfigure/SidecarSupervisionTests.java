@@ -82,7 +82,7 @@ class SidecarSupervisionTests {
 		this.runner
 			.withPropertyValues("sidecar.processes.once.command=python3," + Children.script("crash_once.py"),
 					"sidecar.processes.once.environment.CRASH_ONCE_MARKER=" + this.temp.resolve("marker"),
-					"sidecar.processes.once.restart.policy=never")
+					"sidecar.processes.once.restart.policy=never", "sidecar.processes.once.startup.grace=0")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.once", Sidecar.class);
 				await().atMost(TIMEOUT).until(() -> sidecar.state() == SidecarState.FAILED);
