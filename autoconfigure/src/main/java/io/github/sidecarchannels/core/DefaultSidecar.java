@@ -55,6 +55,11 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	private static final Logger logger = LoggerFactory.getLogger(DefaultSidecar.class);
 
+	private static final String OUT_OF_STEP = "was restarted because its reply stream is out of step: replies "
+			+ "kept arriving for requests that had already timed out, so the child skipped a reply (or answers "
+			+ "slower than the request timeout) and every later reply would go to the wrong request; raw "
+			+ "request/reply matches replies by order only, use protocol: json-rpc to match them by id";
+
 	private final SidecarDefinition definition;
 
 	private final ChildConnection.Settings connectionSettings;
@@ -100,7 +105,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.payloads = new Payloads(definition.name(), framing, definition.maxMessageSize());
 		this.childLogger = LoggerFactory.getLogger("sidecar." + definition.name());
 		this.outboundQueue = new ArrayBlockingQueue<>(definition.outboundCapacity());
-		this.correlation = new FifoCorrelation(definition.maxInFlight());
+		this.correlation = new FifoCorrelation(definition.maxInFlight(), this::replyStreamOutOfStep);
 		this.supervisor = new Supervisor(definition.name(), definition.restartPolicy(), new ProcessRunner(this),
 				scheduler, this);
 		this.metrics = metricsFactory.apply(this.supervisor::state);
@@ -231,6 +236,17 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		if (frameDropped) {
 			this.correlation.failOldest(
 					new MessageDeliveryException("Sidecar '" + name() + "': the reply was dropped: " + description));
+		}
+	}
+
+	/**
+	 * The child skipped a reply (or answers slower than the timeouts): every later reply would go to
+	 * the request before its own. Only a new child puts the stream back in step.
+	 */
+	private void replyStreamOutOfStep() {
+		this.metrics.error("out-of-step");
+		if (this.supervisor.child() instanceof ProcessChild child) {
+			child.restartOutOfStep(OUT_OF_STEP);
 		}
 	}
 
