@@ -89,7 +89,8 @@ public final class SidecarAutoConfiguration {
 	@ConditionalOnMissingBean
 	SidecarLifecycle sidecarLifecycle(SidecarRegistry registry, SidecarProperties properties) {
 		return new SidecarLifecycle(registry, (name) -> SidecarDefinitions.autoStartup(properties, name),
-				(name) -> SidecarDefinitions.failFast(properties, name));
+				(name) -> SidecarDefinitions.failFast(properties, name),
+				(name) -> SidecarDefinitions.startupGrace(properties, name));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,5 +1,6 @@
 package io.github.sidecarchannels.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,9 @@ import org.springframework.util.unit.DataSize;
  */
 final class SidecarDefinitions {
 
+	/** How long startup watches a fail-fast sidecar's child for an early exit, unless configured. */
+	static final Duration DEFAULT_STARTUP_GRACE = Duration.ofMillis(250);
+
 	private SidecarDefinitions() {
 	}
 
@@ -30,6 +34,7 @@ final class SidecarDefinitions {
 			SidecarDefinition.Builder builder = builder(name, process, properties.getDefaults());
 			customizers.forEach((customizer) -> customizer.customize(name, builder));
 			definitions.add(builder.build());
+			startupGrace(properties, name);
 		});
 		return definitions;
 	}
@@ -40,6 +45,23 @@ final class SidecarDefinitions {
 
 	static boolean failFast(SidecarProperties properties, String name) {
 		return flag(properties, name, SidecarProperties.Process::getFailFast);
+	}
+
+	/**
+	 * @return how long startup watches the sidecar's child for an early exit
+	 * @throws SidecarConfigurationException if the grace is negative
+	 */
+	static Duration startupGrace(SidecarProperties properties, String name) {
+		SidecarProperties.Process process = properties.getProcesses().get(name);
+		Duration grace = (process != null)
+				? pick(process, properties.getDefaults(), (settings) -> settings.getStartup().getGrace()) : null;
+		if (grace == null) {
+			return DEFAULT_STARTUP_GRACE;
+		}
+		if (grace.isNegative()) {
+			throw new SidecarConfigurationException(name, "startup.grace", "must be zero or positive, got " + grace);
+		}
+		return grace;
 	}
 
 	/** A boolean setting whose built-in default is true. */

@@ -1,7 +1,9 @@
 package io.github.sidecarchannels.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.github.sidecarchannels.core.Sidecar;
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the auto-startup sidecars with the application context and stops every sidecar with it, in
+ * Starts the auto-startup sidecars with the application context (failing it when a fail-fast sidecar
+ * cannot start or its child ends within {@code startup.grace}) and stops every sidecar with it, in
  * parallel so that shutdown takes one {@code stop-timeout}, not the sum of them. Its phase puts it
  * before the web server on start and after it on stop, so requests in flight can still use sidecars.
  */
@@ -29,29 +32,59 @@ public class SidecarLifecycle implements SmartLifecycle {
 
 	private final Predicate<String> failFast;
 
+	private final Function<String, Duration> startupGrace;
+
+	private final StartupWatch startupWatch = new StartupWatch();
+
 	private volatile boolean running;
 
 	/**
+	 * Without a startup grace: a fail-fast sidecar fails the context only when its child cannot be
+	 * launched.
 	 * @param registry the sidecars
 	 * @param autoStartup which sidecars (by name) start with the context
 	 * @param failFast which sidecars (by name) fail the context when they cannot start
 	 */
 	public SidecarLifecycle(SidecarRegistry registry, Predicate<String> autoStartup, Predicate<String> failFast) {
+		this(registry, autoStartup, failFast, (name) -> Duration.ZERO);
+	}
+
+	/**
+	 * @param registry the sidecars
+	 * @param autoStartup which sidecars (by name) start with the context
+	 * @param failFast which sidecars (by name) fail the context when they cannot start
+	 * @param startupGrace for each fail-fast sidecar (by name), how long after its start an exit of its
+	 * child fails the context too; zero for no such check
+	 */
+	public SidecarLifecycle(SidecarRegistry registry, Predicate<String> autoStartup, Predicate<String> failFast,
+			Function<String, Duration> startupGrace) {
 		this.registry = registry;
 		this.autoStartup = autoStartup;
 		this.failFast = failFast;
+		this.startupGrace = startupGrace;
+		registry.all().forEach((sidecar) -> sidecar.addStateListener(this.startupWatch));
 	}
 
+	/**
+	 * Start the auto-startup sidecars, then wait out the startup graces of the fail-fast ones together.
+	 * @throws RuntimeException if a fail-fast sidecar could not start or its child ended within its grace;
+	 * every sidecar is stopped again first
+	 */
 	@Override
 	public void start() {
 		try {
 			for (Sidecar sidecar : this.registry.all()) {
 				if (this.autoStartup.test(sidecar.name())) {
+					if (this.failFast.test(sidecar.name())) {
+						this.startupWatch.starting(sidecar, this.startupGrace.apply(sidecar.name()));
+					}
 					start(sidecar);
 				}
 			}
+			this.startupWatch.awaitGraces();
 		}
 		catch (RuntimeException ex) {
+			this.startupWatch.clear();
 			// A failed refresh does not stop lifecycle beans: do not leave the others running.
 			stop();
 			throw ex;

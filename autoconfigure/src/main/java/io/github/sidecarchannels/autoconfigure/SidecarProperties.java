@@ -18,9 +18,10 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the sidecars: {@code sidecar.processes.<name>.*} declares one, and
- * {@code sidecar.defaults.*} holds settings every sidecar gets unless it sets them itself.
+ * {@code sidecar.defaults.*} holds settings every sidecar gets unless it sets them itself. An unknown key
+ * under {@code sidecar.*} fails startup, naming the nearest valid key.
  */
-@ConfigurationProperties("sidecar")
+@ConfigurationProperties(prefix = "sidecar", ignoreUnknownFields = false)
 public class SidecarProperties {
 
 	/**
@@ -130,6 +131,11 @@ public class SidecarProperties {
 		 */
 		private final Restart restart = new Restart();
 
+		/**
+		 * What the application's startup waits for.
+		 */
+		private final Startup startup = new Startup();
+
 		public @Nullable List<String> getCommand() {
 			return this.command;
 		}
@@ -236,6 +242,32 @@ public class SidecarProperties {
 
 		public Restart getRestart() {
 			return this.restart;
+		}
+
+		public Startup getStartup() {
+			return this.startup;
+		}
+
+	}
+
+	/**
+	 * How a fail-fast sidecar's start is checked.
+	 */
+	public static class Startup {
+
+		/**
+		 * With fail-fast, a child that exits within this time of being started fails the application's
+		 * startup with its exit code and stderr. All sidecars are waited on together. Zero turns the
+		 * check off. Default: 250ms.
+		 */
+		private Duration grace;
+
+		public Duration getGrace() {
+			return this.grace;
+		}
+
+		public void setGrace(Duration grace) {
+			this.grace = grace;
 		}
 
 	}

@@ -55,6 +55,11 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	private static final Logger logger = LoggerFactory.getLogger(DefaultSidecar.class);
 
+	private static final String OUT_OF_STEP = "was restarted because its reply stream is out of step: replies "
+			+ "kept arriving for requests that had already timed out, so the child skipped a reply (or answers "
+			+ "slower than the request timeout) and every later reply would go to the wrong request; raw "
+			+ "request/reply matches replies by order only, use protocol: json-rpc to match them by id";
+
 	private final SidecarDefinition definition;
 
 	private final ChildConnection.Settings connectionSettings;
@@ -100,7 +105,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.payloads = new Payloads(definition.name(), framing, definition.maxMessageSize());
 		this.childLogger = LoggerFactory.getLogger("sidecar." + definition.name());
 		this.outboundQueue = new ArrayBlockingQueue<>(definition.outboundCapacity());
-		this.correlation = new FifoCorrelation(definition.maxInFlight());
+		this.correlation = new FifoCorrelation(definition.maxInFlight(), this::replyStreamOutOfStep);
 		this.supervisor = new Supervisor(definition.name(), definition.restartPolicy(), new ProcessRunner(this),
 				scheduler, this);
 		this.metrics = metricsFactory.apply(this.supervisor::state);
@@ -234,6 +239,17 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		}
 	}
 
+	/**
+	 * The child skipped a reply (or answers slower than the timeouts): every later reply would go to
+	 * the request before its own. Only a new child puts the stream back in step.
+	 */
+	private void replyStreamOutOfStep() {
+		this.metrics.error("out-of-step");
+		if (this.supervisor.child() instanceof ProcessChild child) {
+			child.restartOutOfStep(OUT_OF_STEP);
+		}
+	}
+
 	// ---- outbound -------------------------------------------------------------------------------
 
 	/**
@@ -263,8 +279,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	private void requireAccepting(@Nullable Message<?> original) {
 		SidecarState current = state();
 		if (!isAccepting(current)) {
-			String failure = lastFailure();
-			String why = (failure != null && current == SidecarState.FAILED) ? ": " + failure : "";
+			String reason = this.supervisor.stateReason();
+			String why = (reason != null) ? ": " + reason : " (it was never started)";
 			throw this.payloads.reject(original, "cannot send while the sidecar is " + current + why);
 		}
 	}
@@ -288,6 +304,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	@Override
 	public CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout) {
+		checkRequestArguments(payload, timeout);
 		PendingRequest request = new PendingRequest(this.metrics);
 		long deadline = request.startNanos() + timeout.toNanos();
 		try {
@@ -307,6 +324,17 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			request.fail(new MessageDeliveryException("Sidecar '" + name() + "': interrupted while queueing a request"));
 		}
 		return request.future();
+	}
+
+	/** A caller's mistake is thrown before anything is queued: nothing reaches the child. */
+	private void checkRequestArguments(@Nullable Object payload, @Nullable Duration timeout) {
+		if (payload == null) {
+			throw new IllegalArgumentException("Sidecar '" + name() + "': the request payload must not be null");
+		}
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException(
+					"Sidecar '" + name() + "': the request timeout must be positive, got " + timeout);
+		}
 	}
 
 	private void queue(PendingRequest request, ByteBuffer bytes, long deadline, Duration timeout)

@@ -43,6 +43,8 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private volatile boolean stopRequested;
 
+	private volatile @Nullable String outOfStep;
+
 	ProcessChild(DefaultSidecar sidecar, Supervisor supervisor, ProcessTree tree, SocketPair socket) {
 		this.sidecar = sidecar;
 		this.supervisor = supervisor;
@@ -97,6 +99,19 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		}
 	}
 
+	/**
+	 * End a child whose replies no longer line up with the requests; its end then counts as a failure
+	 * with this reason, and the restart policy decides what follows. Called on the reading thread.
+	 * @param reason why, for the state, the log and the requests that fail
+	 */
+	void restartOutOfStep(String reason) {
+		if (!this.stopRequested && this.outOfStep == null) {
+			this.outOfStep = reason;
+			logger.error("Sidecar '{}' {}", name(), reason);
+			this.tree.terminate();
+		}
+	}
+
 	@Override
 	public void awaitClosed(Duration limit) {
 		try {
@@ -135,7 +150,8 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 				this.sidecar.stderrTail());
 		this.sidecar.disconnected(exitCode, this.connection.stopWriter(ProcessTree.KILL_GRACE));
 		if (!this.stopRequested) {
-			boolean failed = protocolViolation || failure != null || exitCode == null || exitCode != 0;
+			boolean failed = protocolViolation || this.outOfStep != null || failure != null || exitCode == null
+					|| exitCode != 0;
 			this.supervisor.childEnded(this, failed, withExitCode(reason, exitCode));
 		}
 		// The state says what happened before any caller hears of it.
@@ -154,6 +170,10 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	}
 
 	private String describeEnd(@Nullable Exception failure) {
+		String outOfStepReason = this.outOfStep;
+		if (outOfStepReason != null) {
+			return outOfStepReason;
+		}
 		if (failure instanceof FramingException) {
 			return "broke the " + this.sidecar.definition().framingWireName() + " framing: " + failure.getMessage();
 		}

@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
 public record RestartPolicy(Mode mode, Duration initialDelay, double multiplier, Duration maxDelay,
 		Duration resetAfter, int maxRestarts, Duration window) {
 
+	/** The shortest {@code initialDelay} accepted: below it a crashing child turns into a busy loop. */
+	public static final Duration MIN_INITIAL_DELAY = Duration.ofMillis(10);
+
 	/** The defaults: on-failure, 100ms doubling to 30s, reset after 60s, at most 5 restarts per 60s. */
 	public static final RestartPolicy DEFAULT = new RestartPolicy(Mode.ON_FAILURE, Duration.ofMillis(100), 2.0,
 			Duration.ofSeconds(30), Duration.ofSeconds(60), 5, Duration.ofSeconds(60));
@@ -77,9 +80,12 @@ public record RestartPolicy(Mode mode, Duration initialDelay, double multiplier,
 		if (this.mode == null) {
 			return "restart.policy must be never, on-failure or always";
 		}
-		if (this.initialDelay == null || this.initialDelay.isNegative() || this.maxDelay == null
-				|| this.maxDelay.compareTo(this.initialDelay) < 0) {
-			return "restart.initial-delay must be zero or positive and not above restart.max-delay";
+		if (this.initialDelay == null || this.initialDelay.compareTo(MIN_INITIAL_DELAY) < 0) {
+			return "restart.initial-delay must be at least 10ms, got " + this.initialDelay
+					+ "; a child that fails at once would otherwise be restarted in a busy loop";
+		}
+		if (this.maxDelay == null || this.maxDelay.compareTo(this.initialDelay) < 0) {
+			return "restart.max-delay must not be below restart.initial-delay, got " + this.maxDelay;
 		}
 		if (!(this.multiplier >= 1.0)) {
 			return "restart.multiplier must be at least 1.0, got " + this.multiplier;

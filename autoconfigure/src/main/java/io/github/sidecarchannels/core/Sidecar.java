@@ -92,6 +92,8 @@ public interface Sidecar {
 	 * @throws SidecarTimeoutException if no reply came in time
 	 * @throws SidecarExitedException if the child exited first
 	 * @throws org.springframework.messaging.MessageDeliveryException if the payload cannot be sent
+	 * @throws IllegalArgumentException if the payload is {@code null} or the timeout {@code null}, zero or
+	 * negative; nothing is sent then
 	 */
 	Message<?> request(Object payload, Duration timeout);
 
@@ -104,6 +106,8 @@ public interface Sidecar {
 	 * {@link SidecarTimeoutException}
 	 * @return the reply, or a failure: {@link SidecarTimeoutException}, {@link SidecarExitedException} or
 	 * {@link org.springframework.messaging.MessageDeliveryException}
+	 * @throws IllegalArgumentException if the payload is {@code null} or the timeout {@code null}, zero or
+	 * negative; nothing is sent then
 	 */
 	CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout);
 

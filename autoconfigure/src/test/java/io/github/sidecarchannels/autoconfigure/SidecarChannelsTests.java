@@ -27,6 +27,7 @@ import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Talking to real children through the beans the auto-configuration registers.
@@ -58,7 +59,7 @@ class SidecarChannelsTests {
 			BlockingQueue<Message<?>> received = subscribe(context.getBean("sidecar.echo.inbound", SubscribableChannel.class));
 			MessageChannel outbound = context.getBean("sidecar.echo.outbound", MessageChannel.class);
 			outbound.send(MessageBuilder.withPayload("héllo wörld ✓").build());
-			outbound.send(MessageBuilder.withPayload("second\r").build());
+			outbound.send(MessageBuilder.withPayload("second").build());
 			Message<?> first = received.poll(30, TimeUnit.SECONDS);
 			assertThat(first.getPayload()).isEqualTo("héllo wörld ✓");
 			assertThat(first.getHeaders()).containsEntry(Sidecar.NAME_HEADER, "echo")
@@ -141,6 +142,46 @@ class SidecarChannelsTests {
 				.withMessageContaining("java.lang.Integer")
 				.withMessageContaining("byte[], String or ByteBuffer");
 		});
+	}
+
+	@Test
+	void lineFramingRejectsATrailingCarriageReturnRatherThanAlterIt() {
+		this.runner.withPropertyValues("sidecar.processes.echo.command=cat").run((context) -> {
+			Sidecar sidecar = context.getBean("sidecar.echo", Sidecar.class);
+			assertThatExceptionOfType(MessageDeliveryException.class)
+				.isThrownBy(() -> sidecar.outbound().send(MessageBuilder.withPayload("abc\r").build()))
+				.withMessageContaining("Sidecar 'echo'")
+				.withMessageContaining("must not end with a carriage return");
+			assertThatExceptionOfType(MessageDeliveryException.class)
+				.isThrownBy(() -> sidecar.request("abc\r", TIMEOUT))
+				.withMessageContaining("must not end with a carriage return");
+			// Inside a line it is carried intact.
+			assertThat(sidecar.request("a\rb", TIMEOUT).getPayload()).isEqualTo("a\rb");
+		});
+	}
+
+	@Test
+	void badRequestArgumentsAreRejectedBeforeAnythingReachesTheChild() {
+		String countLines = "import sys\nfor n, line in enumerate(sys.stdin, 1):\n    print(n, line.strip(), flush=True)";
+		this.runner
+			.withPropertyValues("sidecar.processes.count.command[0]=python3", "sidecar.processes.count.command[1]=-c",
+					"sidecar.processes.count.command[2]=" + countLines)
+			.run((context) -> {
+				Sidecar sidecar = context.getBean("sidecar.count", Sidecar.class);
+				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.request("zero", Duration.ZERO))
+					.withMessageContaining("Sidecar 'count'")
+					.withMessageContaining("timeout must be positive, got PT0S");
+				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.requestAsync("minus", Duration.ofSeconds(-1)))
+					.withMessageContaining("timeout must be positive");
+				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.request("none", null))
+					.withMessageContaining("timeout must be positive, got null");
+				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.requestAsync(null, TIMEOUT))
+					.withMessageContaining("payload must not be null");
+				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.outbound().send(null))
+					.withMessageContaining("message must not be null");
+				// The child numbers the lines it reads: this is the first one it ever got.
+				assertThat(sidecar.request("ok", TIMEOUT).getPayload()).isEqualTo("1 ok");
+			});
 	}
 
 	@Test

@@ -128,7 +128,7 @@ class SidecarOperationsTests {
 	@Test
 	void uptimeAndRestartsShowAfterARestart() {
 		this.runner
-			.withPropertyValues("sidecar.processes.echo.command=cat", "sidecar.processes.echo.restart.initial-delay=1ms")
+			.withPropertyValues("sidecar.processes.echo.command=cat", "sidecar.processes.echo.restart.initial-delay=10ms")
 			.run((context) -> {
 				Sidecar echo = context.getBean("sidecar.echo", Sidecar.class);
 				ProcessHandle.of(echo.pid()).orElseThrow().destroyForcibly();

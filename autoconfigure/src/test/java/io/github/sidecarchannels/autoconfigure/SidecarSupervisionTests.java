@@ -11,8 +11,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.sidecarchannels.autoconfigure.health.SidecarsHealthContributor;
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarExitedException;
+import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.core.SidecarState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.messaging.Message;
@@ -57,7 +61,7 @@ class SidecarSupervisionTests {
 	void crashingChildIsRestartedWithBackoffUntilTheLimitThenStaysFailed() {
 		this.runner
 			.withPropertyValues("sidecar.processes.crash.command=sh,-c,echo dying >&2; exit 7",
-					"sidecar.processes.crash.restart.initial-delay=10ms", "sidecar.processes.crash.restart.max-restarts=3")
+					"sidecar.processes.crash.startup.grace=0", "sidecar.processes.crash.restart.initial-delay=10ms", "sidecar.processes.crash.restart.max-restarts=3")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.crash", Sidecar.class);
 				await().atMost(TIMEOUT).until(() -> sidecar.state() == SidecarState.FAILED);
@@ -80,7 +84,7 @@ class SidecarSupervisionTests {
 		this.runner
 			.withPropertyValues("sidecar.processes.once.command=python3," + Children.script("crash_once.py"),
 					"sidecar.processes.once.environment.CRASH_ONCE_MARKER=" + this.temp.resolve("marker"),
-					"sidecar.processes.once.restart.policy=never")
+					"sidecar.processes.once.restart.policy=never", "sidecar.processes.once.startup.grace=0")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.once", Sidecar.class);
 				await().atMost(TIMEOUT).until(() -> sidecar.state() == SidecarState.FAILED);
@@ -92,26 +96,35 @@ class SidecarSupervisionTests {
 	}
 
 	@Test
-	void cleanExitIsRestartedOnlyWithPolicyAlways() {
+	void cleanExitStopsUnlessPolicyAlwaysWhoseGiveUpIsAFailure() {
 		this.runner
-			.withPropertyValues("sidecar.processes.quits.command=true", "sidecar.processes.always.command=true",
-					"sidecar.processes.always.restart.policy=always", "sidecar.processes.always.restart.initial-delay=1ms",
+			.withPropertyValues("sidecar.defaults.startup.grace=0", "sidecar.processes.quits.command=true",
+					"sidecar.processes.always.command=true",
+					"sidecar.processes.always.restart.policy=always", "sidecar.processes.always.restart.initial-delay=10ms",
 					"sidecar.processes.always.restart.max-restarts=2")
 			.run((context) -> {
 				Sidecar quits = context.getBean("sidecar.quits", Sidecar.class);
 				Sidecar always = context.getBean("sidecar.always", Sidecar.class);
 				await().atMost(TIMEOUT).until(() -> quits.state() == SidecarState.STOPPED);
-				await().atMost(TIMEOUT).until(() -> always.state() == SidecarState.STOPPED);
+				await().atMost(TIMEOUT).until(() -> always.state() == SidecarState.FAILED);
 				assertThat(quits.status().restarts()).isZero();
+				assertThat(quits.lastFailure()).isEqualTo("exited (exit code 0)");
+				assertThatExceptionOfType(MessageDeliveryException.class)
+					.isThrownBy(() -> quits.outbound().send(MessageBuilder.withPayload("late").build()))
+					.withMessageContaining("cannot send while the sidecar is STOPPED: exited (exit code 0)");
 				assertThat(always.status().restarts()).isEqualTo(2);
-				assertThat(always.lastFailure()).contains("gave up after 2 restarts");
+				assertThat(always.lastFailure()).contains("gave up after 2 restarts within 1m");
+				HealthIndicator alwaysHealth = (HealthIndicator) new SidecarsHealthContributor(
+						context.getBean(SidecarRegistry.class))
+					.getContributor("always");
+				assertThat(alwaysHealth.health().getStatus()).isEqualTo(Status.DOWN);
 			});
 	}
 
 	@Test
 	void killedChildFailsOutstandingRequestsAndTheRestartedChildAnswers() {
 		this.runner
-			.withPropertyValues("sidecar.processes.echo.command=cat", "sidecar.processes.echo.restart.initial-delay=1ms")
+			.withPropertyValues("sidecar.processes.echo.command=cat", "sidecar.processes.echo.restart.initial-delay=10ms")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.echo", Sidecar.class);
 				int total = 10_000;
@@ -155,7 +168,7 @@ class SidecarSupervisionTests {
 			.withPropertyValues("sidecar.processes.slow.command=python3," + Children.script("crash_once.py"),
 					"sidecar.processes.slow.environment.CRASH_ONCE_MARKER=" + this.temp.resolve("marker"),
 					"sidecar.processes.slow.environment.CRASH_ONCE_MODE=block",
-					"sidecar.processes.slow.outbound-capacity=500", "sidecar.processes.slow.restart.initial-delay=1ms")
+					"sidecar.processes.slow.outbound-capacity=500", "sidecar.processes.slow.restart.initial-delay=10ms")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.slow", Sidecar.class);
 				BlockingQueue<Message<?>> received = SidecarChannelsTests.subscribe(sidecar.inbound());
@@ -236,7 +249,7 @@ class SidecarSupervisionTests {
 	void hugeLengthHeaderIsAProtocolViolationThatRestartsTheChild() {
 		this.runner
 			.withPropertyValues("sidecar.processes.liar.command=python3," + Children.script("bad_length.py"),
-					"sidecar.processes.liar.framing=length-prefixed", "sidecar.processes.liar.restart.initial-delay=1ms")
+					"sidecar.processes.liar.framing=length-prefixed", "sidecar.processes.liar.restart.initial-delay=10ms")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.liar", Sidecar.class);
 				assertThatExceptionOfType(SidecarExitedException.class).isThrownBy(() -> sidecar.request("hi", TIMEOUT))

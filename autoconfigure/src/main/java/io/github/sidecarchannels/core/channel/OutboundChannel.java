@@ -38,6 +38,9 @@ public final class OutboundChannel implements MessageChannel {
 
 	@Override
 	public boolean send(Message<?> message, long timeout) {
+		if (message == null) {
+			throw new IllegalArgumentException("Sidecar '" + this.sidecarName + "': the message must not be null");
+		}
 		ByteBuffer bytes = this.payloads.toBytes(message.getPayload(), message);
 		try {
 			long nanos = (timeout < 0) ? -1 : TimeUnit.MILLISECONDS.toNanos(timeout);

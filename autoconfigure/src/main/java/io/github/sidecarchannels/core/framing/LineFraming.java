@@ -32,11 +32,17 @@ public final class LineFraming implements Framing {
 	@Override
 	public String rejectionReason(ByteBuffer payload) {
 		int newline = indexOfNewline(payload);
-		if (newline < 0) {
-			return null;
+		if (newline >= 0) {
+			return "a message sent with lines framing must not contain a newline (found one at byte "
+					+ (newline - payload.position()) + "); use length-prefixed framing for multi-line payloads";
 		}
-		return "a message sent with lines framing must not contain a newline (found one at byte "
-				+ (newline - payload.position()) + "); use length-prefixed framing for multi-line payloads";
+		// The reader drops a \r before the newline (CRLF lines), so this one would arrive without it.
+		if (payload.hasRemaining() && payload.get(payload.limit() - 1) == CARRIAGE_RETURN) {
+			return "a message sent with lines framing must not end with a carriage return (\\r): line readers "
+					+ "(this one included) take it for part of a CRLF line end and strip it; remove it, or use "
+					+ "length-prefixed framing to send it intact";
+		}
+		return null;
 	}
 
 	/** @return the absolute index of the first newline at or after the position, or -1 */

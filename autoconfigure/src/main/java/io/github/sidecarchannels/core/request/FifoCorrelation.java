@@ -4,24 +4,50 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.messaging.Message;
 
 /**
  * Replies matched first in, first out: every message from the child completes the oldest request
  * written and still waiting. Right for children that answer every request once, in order.
+ * <p>
+ * A timed-out request keeps its place, so its late reply lines up with it. A reply the child never
+ * sends cannot be seen directly, but it leaves a trace: the reply that lands on the timed-out request
+ * was really meant for the request behind it, which then times out in turn, and so on. So when
+ * {@value #OUT_OF_STEP_LATE_REPLIES} replies in a row land on timed-out requests that each have a
+ * request behind them written only after they had timed out, the stream is taken to be out of step and
+ * the {@code outOfStep} callback runs. One late reply, or late replies to requests that were all
+ * written before the first timed out (a child that stalled and caught up), are normal and do not count.
  */
 public final class FifoCorrelation implements RequestCorrelation {
+
+	/** Late replies in a row, each with a newer request waiting behind it, that mean a skipped reply. */
+	public static final int OUT_OF_STEP_LATE_REPLIES = 2;
 
 	private final Semaphore permits;
 
 	private final Queue<PendingRequest> awaitingReply = new ConcurrentLinkedQueue<>();
 
+	private final Runnable outOfStep;
+
+	private final AtomicInteger lateInARow = new AtomicInteger();
+
 	/**
 	 * @param maxInFlight the most requests awaiting replies at once
 	 */
 	public FifoCorrelation(int maxInFlight) {
+		this(maxInFlight, () -> {
+		});
+	}
+
+	/**
+	 * @param maxInFlight the most requests awaiting replies at once
+	 * @param outOfStep run, on the reading thread, when the replies no longer line up with the requests
+	 */
+	public FifoCorrelation(int maxInFlight, Runnable outOfStep) {
 		this.permits = new Semaphore(maxInFlight);
+		this.outOfStep = outOfStep;
 	}
 
 	@Override
@@ -32,6 +58,7 @@ public final class FifoCorrelation implements RequestCorrelation {
 	/** Called by the writer just before the request's bytes are written. */
 	@Override
 	public void written(PendingRequest request) {
+		request.written();
 		this.awaitingReply.add(request);
 	}
 
@@ -46,7 +73,25 @@ public final class FifoCorrelation implements RequestCorrelation {
 			return false;
 		}
 		release(oldest);
+		boolean outOfStep = isOutOfStepAfter(oldest);
 		oldest.succeed(reply);
+		if (outOfStep) {
+			this.outOfStep.run();
+		}
+		return true;
+	}
+
+	/** @param answered the request a reply just landed on, already out of the queue */
+	private boolean isOutOfStepAfter(PendingRequest answered) {
+		PendingRequest behind = this.awaitingReply.peek();
+		if (!answered.timedOut() || behind == null || !behind.writtenAfterTimeoutOf(answered)) {
+			this.lateInARow.set(0);
+			return false;
+		}
+		if (this.lateInARow.incrementAndGet() < OUT_OF_STEP_LATE_REPLIES) {
+			return false;
+		}
+		this.lateInARow.set(0);
 		return true;
 	}
 
@@ -75,6 +120,7 @@ public final class FifoCorrelation implements RequestCorrelation {
 
 	@Override
 	public void failAll(RuntimeException cause) {
+		this.lateInARow.set(0);
 		PendingRequest request;
 		while ((request = this.awaitingReply.poll()) != null) {
 			fail(request, cause);

@@ -28,6 +28,12 @@ public final class PendingRequest {
 
 	private volatile ScheduledFuture<?> timeout;
 
+	/** When its bytes went to the socket (nanoTime), or 0 before. */
+	private volatile long writtenNanos;
+
+	/** When it failed for want of a reply (nanoTime), or 0 if it did not. */
+	private volatile long timedOutNanos;
+
 	/**
 	 * @param metrics where its outcome is counted
 	 */
@@ -53,9 +59,30 @@ public final class PendingRequest {
 
 	public void fail(RuntimeException failure) {
 		if (this.settled.compareAndSet(false, true)) {
+			if (failure instanceof SidecarTimeoutException) {
+				this.timedOutNanos = System.nanoTime();
+			}
 			this.metrics.request(outcome(failure), System.nanoTime() - this.startNanos);
 			this.future.completeExceptionally(failure);
 		}
+	}
+
+	/** Its bytes are about to be written: from now on a reply may answer it. */
+	public void written() {
+		this.writtenNanos = System.nanoTime();
+	}
+
+	/** @return whether it failed with a timeout (and still waits in the FIFO for its late reply) */
+	public boolean timedOut() {
+		return this.timedOutNanos != 0;
+	}
+
+	/**
+	 * @param earlier a request written before this one
+	 * @return whether this one was written only after {@code earlier} had timed out
+	 */
+	public boolean writtenAfterTimeoutOf(PendingRequest earlier) {
+		return earlier.timedOut() && this.writtenNanos - earlier.timedOutNanos > 0;
 	}
 
 	private static SidecarMetrics.Outcome outcome(RuntimeException failure) {

@@ -41,6 +41,8 @@ public final class Supervisor {
 
 	private volatile @Nullable String lastFailure;
 
+	private volatile @Nullable String stateReason;
+
 	private volatile @Nullable Child child;
 
 	private volatile long startedNanos;
@@ -142,10 +144,11 @@ public final class Supervisor {
 			scheduleRestart(from, delay, reason);
 			return;
 		}
+		// A give-up is a failure whatever the exit: a sidecar meant to run stays down for good.
 		String why = wanted ? reason + "; gave up after " + policy.maxRestarts() + " restarts within "
 				+ Durations.format(policy.window()) : reason;
 		this.lastFailure = why;
-		if (compareAndTransition(from, failed ? SidecarState.FAILED : SidecarState.STOPPED, why)) {
+		if (compareAndTransition(from, (wanted || failed) ? SidecarState.FAILED : SidecarState.STOPPED, why)) {
 			this.events.undeliverable(why);
 		}
 	}
@@ -190,6 +193,7 @@ public final class Supervisor {
 	}
 
 	private void transition(SidecarState next, String reason) {
+		this.stateReason = reason;
 		SidecarState previous = this.state.getAndSet(next);
 		if (previous != next) {
 			this.events.stateChanged(previous, next, reason);
@@ -203,6 +207,7 @@ public final class Supervisor {
 		if (!this.state.compareAndSet(expected, next)) {
 			return false;
 		}
+		this.stateReason = reason;
 		this.events.stateChanged(expected, next, reason);
 		return true;
 	}
@@ -219,6 +224,14 @@ public final class Supervisor {
 	/** @return why the sidecar last failed or its child last exited, or {@code null} */
 	public @Nullable String lastFailure() {
 		return this.lastFailure;
+	}
+
+	/**
+	 * @return why the sidecar is in its current state (e.g. {@code exited (exit code 0)} for a child that
+	 * stopped on its own), or {@code null} before the first start
+	 */
+	public @Nullable String stateReason() {
+		return this.stateReason;
 	}
 
 	/** @return automatic restarts so far */

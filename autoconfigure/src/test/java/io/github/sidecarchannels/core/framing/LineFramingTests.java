@@ -66,6 +66,15 @@ class LineFramingTests {
 	}
 
 	@Test
+	void rejectsATrailingCarriageReturnTheDecoderWouldStrip() {
+		assertThat(this.framing.rejectionReason(ByteBuffer.wrap(utf8("abc\r")))).contains("carriage return");
+		assertThat(this.framing.rejectionReason(ByteBuffer.wrap(utf8("\r")))).contains("carriage return");
+		ByteBuffer slice = ByteBuffer.wrap(utf8("ab\rcd"), 0, 3);
+		assertThat(this.framing.rejectionReason(slice)).contains("carriage return");
+		assertThat(this.framing.rejectionReason(ByteBuffer.wrap(utf8("ab\rcd"), 0, 2))).isNull();
+	}
+
+	@Test
 	void acceptsPayloadsWithoutNewline() {
 		assertThat(this.framing.rejectionReason(ByteBuffer.wrap(utf8("tab\tcr\rquote\" ✓")))).isNull();
 		assertThat(this.framing.rejectionReason(ByteBuffer.allocate(0))).isNull();

@@ -1,0 +1,108 @@
+package io.github.sidecarchannels.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.SidecarExitedException;
+import io.github.sidecarchannels.core.SidecarStartException;
+import io.github.sidecarchannels.core.SidecarState;
+import io.github.sidecarchannels.core.SidecarStateListener;
+import io.github.sidecarchannels.core.supervision.Durations;
+
+/**
+ * Watches freshly started sidecars for a child that ends within its {@code startup.grace}: a program
+ * that starts and dies at once (a missing script, an import error) fails the application's startup
+ * instead of leaving it running with a sidecar that restarts and gives up. Every sidecar's grace runs
+ * from its own start, so waiting for all of them takes the longest grace, not the sum.
+ */
+final class StartupWatch implements SidecarStateListener {
+
+	private final Map<String, CompletableFuture<Void>> ended = new ConcurrentHashMap<>();
+
+	private final List<Watched> watched = new ArrayList<>();
+
+	/**
+	 * Watch a sidecar about to be started.
+	 * @param sidecar the sidecar, whose state changes this watch must already receive
+	 * @param grace how long after its start an end counts as a failed start; zero to not watch
+	 */
+	void starting(Sidecar sidecar, Duration grace) {
+		if (!grace.isZero()) {
+			this.ended.put(sidecar.name(), new CompletableFuture<>());
+			this.watched.add(new Watched(sidecar, grace, System.nanoTime() + grace.toNanos()));
+		}
+	}
+
+	@Override
+	public void stateChanged(Sidecar sidecar, SidecarState previous, SidecarState next, String reason) {
+		// A stop goes through STOPPING; any other way out of RUNNING is the child's own end.
+		if (previous == SidecarState.RUNNING && next != SidecarState.STOPPING) {
+			CompletableFuture<Void> end = this.ended.get(sidecar.name());
+			if (end != null) {
+				end.complete(null);
+			}
+		}
+	}
+
+	/**
+	 * Wait out the graces.
+	 * @throws SidecarStartException for the first sidecar whose child ended within its grace
+	 */
+	void awaitGraces() {
+		try {
+			for (Watched candidate : this.watched) {
+				awaitGrace(candidate);
+			}
+		}
+		finally {
+			clear();
+		}
+	}
+
+	/** Forget every sidecar watched so far (after a start that failed before its graces were awaited). */
+	void clear() {
+		this.ended.clear();
+		this.watched.clear();
+	}
+
+	private void awaitGrace(Watched candidate) {
+		long remaining = Math.max(0, candidate.deadlineNanos() - System.nanoTime());
+		try {
+			this.ended.get(candidate.sidecar().name()).get(remaining, TimeUnit.NANOSECONDS);
+			throw endedEarly(candidate.sidecar(), candidate.grace());
+		}
+		catch (TimeoutException ex) {
+			// Still up after its grace: a good start.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause());
+		}
+	}
+
+	private static SidecarStartException endedEarly(Sidecar sidecar, Duration grace) {
+		String reason = String.valueOf(sidecar.lastFailure());
+		SidecarExitedException exited = new SidecarExitedException(sidecar.name(), sidecar.status().lastExitCode(),
+				reason, sidecar.stderrTail());
+		String description = exited.getMessage().substring(("Sidecar '" + sidecar.name() + "' ").length());
+		return new SidecarStartException(sidecar.name(),
+				"the child ended within startup.grace (" + Durations.format(grace) + ") of being started: "
+						+ description,
+				exited);
+	}
+
+	private record Watched(Sidecar sidecar, Duration grace, long deadlineNanos) {
+
+	}
+
+}
