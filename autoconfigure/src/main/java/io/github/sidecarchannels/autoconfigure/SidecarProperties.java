@@ -112,6 +112,12 @@ public class SidecarProperties {
 		private Integer outboundCapacity;
 
 		/**
+		 * Most payload bytes accepted but not yet written to the socket; further sends block, and a
+		 * larger single payload is rejected. Default: 16MB.
+		 */
+		private DataSize outboundBufferSize;
+
+		/**
 		 * Whether the sidecar starts with the application context. Default: true.
 		 */
 		private Boolean autoStartup;
@@ -214,6 +220,14 @@ public class SidecarProperties {
 
 		public void setOutboundCapacity(Integer outboundCapacity) {
 			this.outboundCapacity = outboundCapacity;
+		}
+
+		public DataSize getOutboundBufferSize() {
+			return this.outboundBufferSize;
+		}
+
+		public void setOutboundBufferSize(DataSize outboundBufferSize) {
+			this.outboundBufferSize = outboundBufferSize;
 		}
 
 		public Boolean getAutoStartup() {
