@@ -14,6 +14,7 @@ import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.SocketMode;
 import io.github.sidecarchannels.core.Transport;
 import io.github.sidecarchannels.core.transport.SocketPair;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a definition into a {@link ProcessBuilder} wired to the child's end of the socketpair. Checks
@@ -74,14 +75,27 @@ public final class ChildCommand {
 	 * {@link ProcessTree} find every descendant, even those re-parented to init.
 	 */
 	private static List<String> inNewSession(List<String> command) {
+		Path setsid = setsid();
+		if (setsid == null) {
+			return command;
+		}
+		List<String> wrapped = new ArrayList<>(List.of(setsid.toString()));
+		wrapped.addAll(command);
+		return wrapped;
+	}
+
+	/** @return whether children are started as leaders of their own session (util-linux setsid is installed) */
+	public static boolean startsInOwnSession() {
+		return setsid() != null;
+	}
+
+	private static @Nullable Path setsid() {
 		for (Path setsid : SETSID) {
 			if (Files.isExecutable(setsid)) {
-				List<String> wrapped = new ArrayList<>(List.of(setsid.toString()));
-				wrapped.addAll(command);
-				return wrapped;
+				return setsid;
 			}
 		}
-		return command;
+		return null;
 	}
 
 	private static void configureEnvironment(SidecarDefinition definition, Map<String, String> environment) {

@@ -41,11 +41,13 @@ public final class ProcessTree {
 	/**
 	 * @param sidecarName for log messages
 	 * @param process the child
+	 * @param leadsSession whether the child was started as the leader of a session of its own (its
+	 * session id is then its pid, also before setsid(2) ran, when it has no descendants yet)
 	 */
-	public ProcessTree(String sidecarName, Process process) {
+	public ProcessTree(String sidecarName, Process process, boolean leadsSession) {
 		this.sidecarName = sidecarName;
 		this.process = process;
-		this.leadsSession = ProcStat.of(process.pid()).map((stat) -> stat.session() == process.pid()).orElse(false);
+		this.leadsSession = leadsSession;
 	}
 
 	/** @return the child process */
