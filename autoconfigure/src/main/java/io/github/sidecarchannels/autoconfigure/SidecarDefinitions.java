@@ -100,6 +100,8 @@ final class SidecarDefinitions {
 		settings.apply(SidecarProperties.Process::getStopTimeout, builder::stopTimeout);
 		settings.apply(SidecarProperties.Process::getMaxInFlight, builder::maxInFlight);
 		settings.apply(SidecarProperties.Process::getOutboundCapacity, builder::outboundCapacity);
+		settings.apply(SidecarProperties.Process::getOutboundBufferSize,
+				(size) -> builder.outboundBufferSize(size.toBytes()));
 		settings.apply(SidecarProperties.Process::getMaxMessageSize, (size) -> builder.maxMessageSize(bytes(name, size)));
 		builder.restartPolicy(restartPolicy(own.getRestart(), defaults.getRestart()));
 		Map<String, String> environment = new LinkedHashMap<>(defaults.getEnvironment());

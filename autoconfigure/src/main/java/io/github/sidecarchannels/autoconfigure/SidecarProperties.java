@@ -115,6 +115,12 @@ public class SidecarProperties {
 		private @Nullable Integer outboundCapacity;
 
 		/**
+		 * Most payload bytes accepted but not yet written to the socket; further sends block, and a
+		 * larger single payload is rejected. Default: 16MB.
+		 */
+		private @Nullable DataSize outboundBufferSize;
+
+		/**
 		 * Whether the sidecar starts with the application context. Default: true.
 		 */
 		private @Nullable Boolean autoStartup;
@@ -222,6 +228,14 @@ public class SidecarProperties {
 
 		public void setOutboundCapacity(@Nullable Integer outboundCapacity) {
 			this.outboundCapacity = outboundCapacity;
+		}
+
+		public @Nullable DataSize getOutboundBufferSize() {
+			return this.outboundBufferSize;
+		}
+
+		public void setOutboundBufferSize(@Nullable DataSize outboundBufferSize) {
+			this.outboundBufferSize = outboundBufferSize;
 		}
 
 		public @Nullable Boolean getAutoStartup() {

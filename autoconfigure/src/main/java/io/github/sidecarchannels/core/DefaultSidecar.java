@@ -27,6 +27,7 @@ import io.github.sidecarchannels.core.request.PendingRequest;
 import io.github.sidecarchannels.core.request.RequestCorrelation;
 import io.github.sidecarchannels.core.supervision.Supervisor;
 import io.github.sidecarchannels.core.transport.ChildConnection;
+import io.github.sidecarchannels.core.transport.OutboundBudget;
 import io.github.sidecarchannels.core.transport.Outgoing;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ import org.springframework.messaging.support.GenericMessage;
  * <li>lifecycle, restarts and state: the {@link Supervisor}, which launches children through a
  * {@link ProcessRunner};</li>
  * <li>one child's life (process tree, connection threads, stderr, its end): {@link ProcessChild};</li>
- * <li>the bounded outbound queue, which outlives children so messages accepted during a restart go to
+ * <li>the outbound queue, bounded in messages and in bytes ({@link OutboundBudget}), which outlives children so messages accepted during a restart go to
  * the next one, and what a dead child never wrote ({@link #carryOver});</li>
  * <li>request/reply: {@link RequestCorrelation};</li>
  * <li>what cannot be delivered: {@link ErrorReporter}.</li>
@@ -76,6 +77,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	private final BlockingQueue<Outgoing> outboundQueue;
 
+	private final OutboundBudget outboundBudget;
+
 	private final RequestCorrelation correlation;
 
 	private final ErrorReporter errorReporter;
@@ -105,6 +108,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.payloads = new Payloads(definition.name(), framing, definition.maxMessageSize());
 		this.childLogger = LoggerFactory.getLogger("sidecar." + definition.name());
 		this.outboundQueue = new ArrayBlockingQueue<>(definition.outboundCapacity());
+		this.outboundBudget = new OutboundBudget(definition.outboundBufferSize());
 		this.correlation = new FifoCorrelation(definition.maxInFlight(), this::replyStreamOutOfStep);
 		this.supervisor = new Supervisor(definition.name(), definition.restartPolicy(), new ProcessRunner(this),
 				scheduler, this);
@@ -183,6 +187,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		return this.outboundQueue;
 	}
 
+	OutboundBudget outboundBudget() {
+		return this.outboundBudget;
+	}
+
 	RequestCorrelation correlation() {
 		return this.correlation;
 	}
@@ -207,7 +215,19 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		List<Outgoing> unwritten = new ArrayList<>(takeCarryOver());
 		this.outboundQueue.drainTo(unwritten);
 		unwritten.remove(Outgoing.END_OF_INPUT);
+		this.outboundBudget.release(unwritten.stream().mapToLong(Outgoing::size).sum());
 		this.errorReporter.undelivered(unwritten, reason, this.lastExitCode, this::stderrTail);
+	}
+
+	/** Written to a child that is gone now, but never read by it: reported, never written again. */
+	void unread(List<Outgoing> unread, String reason) {
+		for (Outgoing message : unread) {
+			if (message.request != null) {
+				this.correlation.retract(message.request);
+			}
+		}
+		this.errorReporter.undelivered(unread, "the child never read it (" + reason + ")", this.lastExitCode,
+				this::stderrTail);
 	}
 
 	private void inboundUnhandled(Message<?> message) {
@@ -258,30 +278,50 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	 * @return false if the queue stayed full for the whole timeout
 	 */
 	private boolean accept(Outgoing message, long timeoutNanos) throws InterruptedException {
-		requireAccepting(message.message);
-		if (timeoutNanos < 0) {
-			this.outboundQueue.put(message);
+		requireAccepting(message);
+		requireFits(message);
+		long deadline = System.nanoTime() + timeoutNanos;
+		if (!this.outboundBudget.acquire(message.size(), timeoutNanos)) {
+			return false;
 		}
-		else if (!this.outboundQueue.offer(message, timeoutNanos, TimeUnit.NANOSECONDS)) {
+		if (!offer(message, (timeoutNanos < 0) ? -1 : remaining(deadline))) {
+			this.outboundBudget.release(message.size());
 			return false;
 		}
 		// The sidecar may have stopped for good while we waited: take the message back rather than strand it.
 		if (!isAccepting(state()) && this.outboundQueue.remove(message)) {
-			requireAccepting(message.message);
+			this.outboundBudget.release(message.size());
+			requireAccepting(message);
 		}
 		return true;
+	}
+
+	private boolean offer(Outgoing message, long timeoutNanos) throws InterruptedException {
+		if (timeoutNanos < 0) {
+			this.outboundQueue.put(message);
+			return true;
+		}
+		return this.outboundQueue.offer(message, timeoutNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void requireFits(Outgoing message) {
+		if (message.size() > this.outboundBudget.limit()) {
+			throw this.payloads.reject(message.message(), "the payload is " + message.size()
+					+ " bytes, more than outbound-buffer-size (" + this.outboundBudget.limit()
+					+ " bytes); raise outbound-buffer-size or send smaller messages");
+		}
 	}
 
 	private static boolean isAccepting(SidecarState state) {
 		return state == SidecarState.RUNNING || state == SidecarState.RESTARTING || state == SidecarState.STARTING;
 	}
 
-	private void requireAccepting(@Nullable Message<?> original) {
+	private void requireAccepting(Outgoing message) {
 		SidecarState current = state();
 		if (!isAccepting(current)) {
 			String reason = this.supervisor.stateReason();
 			String why = (reason != null) ? ": " + reason : " (it was never started)";
-			throw this.payloads.reject(original, "cannot send while the sidecar is " + current + why);
+			throw this.payloads.reject(message.message(), "cannot send while the sidecar is " + current + why);
 		}
 	}
 
@@ -341,7 +381,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			throws InterruptedException {
 		boolean queued;
 		try {
-			queued = accept(new Outgoing(bytes, request, null), remaining(deadline));
+			queued = accept(new Outgoing(bytes, request), remaining(deadline));
 		}
 		catch (MessageDeliveryException ex) {
 			this.correlation.abandon();

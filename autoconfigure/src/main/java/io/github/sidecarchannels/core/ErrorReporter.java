@@ -56,7 +56,7 @@ final class ErrorReporter {
 						"did not take the request: " + reason, stderrTail.get()));
 			}
 			else {
-				this.errors.send(new ErrorMessage(new MessageDeliveryException(message.message,
+				this.errors.send(new ErrorMessage(new MessageDeliveryException(message.message(),
 						"Sidecar '" + this.name + "': message not delivered: " + reason)));
 			}
 		}

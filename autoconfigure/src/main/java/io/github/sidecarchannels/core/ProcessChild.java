@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One child's life, from its first byte to its last: the process tree, its connection and its stderr
  * pump; the graceful stop; and, on the reading thread, what happens when the connection ends (find the
- * exit code, tell the supervisor, then fail whoever still waits for a reply).
+ * exit code, end what is left of the child's session, tell the supervisor, report what the child never
+ * read, then fail whoever still waits for a reply).
+ * <p>
+ * The connection ends when the child exits (we hold a copy of its end of the socket, so its exit, not
+ * end of file, is the signal) or when it breaks the framing.
  */
 final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
@@ -51,7 +55,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		this.tree = tree;
 		sidecar.connected(tree.pid());
 		this.connection = new ChildConnection(sidecar.name(), socket, sidecar.connectionSettings(),
-				sidecar.takeCarryOver(), sidecar.outboundQueue(), sidecar.correlation(), sidecar.metrics(), sidecar,
+				sidecar.takeCarryOver(), sidecar.outboundQueue(), sidecar.outboundBudget(), sidecar.correlation(), sidecar.metrics(), sidecar,
 				this);
 		StderrPump stderr = new StderrPump(tree.process().getErrorStream(), sidecar.childLogger(),
 				sidecar.stderrBuffer());
@@ -79,7 +83,11 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		this.tree.process().onExit().thenRun(this.connection::shutdownInput);
 	}
 
-	/** Flush, end input, wait for the child to exit, then SIGTERM and SIGKILL; all within stop-timeout. */
+	/**
+	 * Flush, end input and give the child the rest of stop-timeout to read it all and exit; then SIGTERM
+	 * and SIGKILL it. Whatever is left of its session goes the same way, so nothing it started outlives
+	 * the stop.
+	 */
 	@Override
 	public void stop() {
 		this.stopRequested = true;
@@ -95,8 +103,8 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		}
 		if (!this.tree.awaitExit(Duration.ofNanos(remaining(deadline)))) {
 			logger.warn("Sidecar '{}': still running {} after end of input; terminating it", name(), timeout);
-			this.tree.terminate();
 		}
+		this.tree.terminate();
 	}
 
 	/**
@@ -143,6 +151,8 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 			this.tree.terminate();
 		}
 		Integer exitCode = awaitExitCode();
+		// Descendants still holding the socket could go on reading it, or hold the stderr pipe open.
+		this.tree.terminate();
 		// The child's last words are usually still in the stderr pipe: read them into the tail first.
 		join(this.stderrThread, EXIT_AFTER_EOF);
 		String reason = this.stopRequested ? "was stopped" : describeEnd(failure);
@@ -154,6 +164,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 					|| exitCode != 0;
 			this.supervisor.childEnded(this, failed, withExitCode(reason, exitCode));
 		}
+		this.sidecar.unread(this.connection.unread(), withExitCode("it " + reason, exitCode));
 		// The state says what happened before any caller hears of it.
 		this.sidecar.correlation().failAll(cause);
 		this.connection.close();

@@ -28,7 +28,8 @@ final class ProcessRunner implements Supervisor.Runner {
 			socket = SocketPair.open(definition);
 			Process process = ChildCommand.build(definition, socket).start();
 			socket.releaseChildEnd();
-			return new ProcessChild(this.sidecar, supervisor, new ProcessTree(definition.name(), process), socket);
+			return new ProcessChild(this.sidecar, supervisor, new ProcessTree(definition.name(), process,
+					ChildCommand.startsInOwnSession()), socket);
 		}
 		catch (RuntimeException | IOException ex) {
 			if (socket != null) {

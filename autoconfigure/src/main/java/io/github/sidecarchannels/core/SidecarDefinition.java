@@ -31,6 +31,9 @@ public final class SidecarDefinition {
 	/** Default {@link #outboundCapacity()}. */
 	public static final int DEFAULT_OUTBOUND_CAPACITY = 1024;
 
+	/** Default {@link #outboundBufferSize()}: 16 MiB. */
+	public static final long DEFAULT_OUTBOUND_BUFFER_SIZE = 16L * 1024 * 1024;
+
 	private final String name;
 
 	private final List<String> command;
@@ -55,6 +58,8 @@ public final class SidecarDefinition {
 
 	private final int outboundCapacity;
 
+	private final long outboundBufferSize;
+
 	private final RestartPolicy restartPolicy;
 
 	private SidecarDefinition(Builder builder) {
@@ -70,6 +75,7 @@ public final class SidecarDefinition {
 		this.stopTimeout = builder.stopTimeout;
 		this.maxInFlight = builder.maxInFlight;
 		this.outboundCapacity = builder.outboundCapacity;
+		this.outboundBufferSize = builder.outboundBufferSize;
 		this.restartPolicy = builder.restartPolicy;
 	}
 
@@ -98,6 +104,7 @@ public final class SidecarDefinition {
 			.stopTimeout(this.stopTimeout)
 			.maxInFlight(this.maxInFlight)
 			.outboundCapacity(this.outboundCapacity)
+			.outboundBufferSize(this.outboundBufferSize)
 			.restartPolicy(this.restartPolicy);
 	}
 
@@ -161,6 +168,14 @@ public final class SidecarDefinition {
 		return this.outboundCapacity;
 	}
 
+	/**
+	 * @return the most payload bytes accepted but not yet written to the socket; a larger payload is
+	 * rejected
+	 */
+	public long outboundBufferSize() {
+		return this.outboundBufferSize;
+	}
+
 	/** @return when the child is started again after it exits on its own */
 	public RestartPolicy restartPolicy() {
 		return this.restartPolicy;
@@ -209,6 +224,8 @@ public final class SidecarDefinition {
 		private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
 
 		private int outboundCapacity = DEFAULT_OUTBOUND_CAPACITY;
+
+		private long outboundBufferSize = DEFAULT_OUTBOUND_BUFFER_SIZE;
 
 		private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
 
@@ -344,6 +361,15 @@ public final class SidecarDefinition {
 		}
 
 		/**
+		 * @param outboundBufferSize the most payload bytes accepted but not yet written
+		 * @return this builder
+		 */
+		public Builder outboundBufferSize(long outboundBufferSize) {
+			this.outboundBufferSize = outboundBufferSize;
+			return this;
+		}
+
+		/**
 		 * @param restartPolicy when the child is started again after it exits on its own
 		 * @return this builder
 		 */
@@ -374,6 +400,8 @@ public final class SidecarDefinition {
 			require(this.maxInFlight > 0, "max-in-flight", "max-in-flight must be positive, got " + this.maxInFlight);
 			require(this.outboundCapacity > 0, "outbound-capacity",
 					"outbound-capacity must be positive, got " + this.outboundCapacity);
+			require(this.outboundBufferSize > 0, "outbound-buffer-size",
+					"outbound-buffer-size must be positive, got " + this.outboundBufferSize + " bytes");
 			require(this.restartPolicy != null && this.restartPolicy.problem() == null, "restart",
 					(this.restartPolicy != null) ? this.restartPolicy.problem() : "a restart policy is required");
 			this.environment.forEach((key, value) -> require(key != null && value != null && !key.contains("="),

@@ -219,11 +219,12 @@ class SidecarSupervisionTests {
 				}
 				sidecar.stop();
 				double written = context.getBean(MeterRegistry.class).get("sidecar.messages.sent").counter().count();
-				assertThat(written + errors.size()).isEqualTo(accepted);
-				assertThat(errors).isNotEmpty();
+				assertThat(written).isPositive();
+				// Written to the socket is not read: the child never read any of them.
+				assertThat(errors).hasSize(accepted);
 				ErrorMessage error = (ErrorMessage) errors.peek();
 				MessageDeliveryException problem = (MessageDeliveryException) error.getPayload();
-				assertThat(problem.getFailedMessage().getPayload()).isEqualTo("payload-" + (int) written);
+				assertThat(problem.getFailedMessage().getPayload()).isEqualTo("payload-0");
 				assertThat(problem.getMessage()).contains("Sidecar 'deaf'").contains("not delivered");
 				assertThat(context.getBean(MeterRegistry.class)
 					.get("sidecar.errors")

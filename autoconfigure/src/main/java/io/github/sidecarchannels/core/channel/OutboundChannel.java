@@ -44,7 +44,7 @@ public final class OutboundChannel implements MessageChannel {
 		ByteBuffer bytes = this.payloads.toBytes(message.getPayload(), message);
 		try {
 			long nanos = (timeout < 0) ? -1 : TimeUnit.MILLISECONDS.toNanos(timeout);
-			return this.acceptor.accept(new Outgoing(bytes, null, message), nanos);
+			return this.acceptor.accept(new Outgoing(bytes, message), nanos);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -14,6 +14,7 @@ import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.SocketMode;
 import io.github.sidecarchannels.core.Transport;
 import io.github.sidecarchannels.core.transport.SocketPair;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a definition into a {@link ProcessBuilder} wired to the child's end of the socketpair. Checks
@@ -27,6 +28,12 @@ public final class ChildCommand {
 	 * the real program: no native code needed to place a descriptor at fd 3.
 	 */
 	private static final String FD3_TRAMPOLINE = "exec 3<&0 </dev/null >&2; exec \"$0\" \"$@\"";
+
+	/**
+	 * util-linux {@code setsid}: started from the JVM the child is never a process-group leader, so it
+	 * calls setsid(2) and execs the program in place (same pid), which then leads a session of its own.
+	 */
+	private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
 	private ChildCommand() {
 	}
@@ -42,7 +49,7 @@ public final class ChildCommand {
 		Path workingDirectory = checkedWorkingDirectory(definition);
 		List<String> command = new ArrayList<>(definition.command());
 		command.set(0, resolveProgram(definition, workingDirectory));
-		ProcessBuilder builder = new ProcessBuilder(wrapForSocketMode(definition, command));
+		ProcessBuilder builder = new ProcessBuilder(inNewSession(wrapForSocketMode(definition, command)));
 		if (workingDirectory != null) {
 			builder.directory(workingDirectory.toFile());
 		}
@@ -60,6 +67,35 @@ public final class ChildCommand {
 		List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", FD3_TRAMPOLINE));
 		wrapped.addAll(command);
 		return wrapped;
+	}
+
+	/**
+	 * A session of its own keeps the child out of the application's process group (a terminal's Ctrl+C
+	 * reaches the application only, which then stops its children gracefully) and lets
+	 * {@link ProcessTree} find every descendant, even those re-parented to init.
+	 */
+	private static List<String> inNewSession(List<String> command) {
+		Path setsid = setsid();
+		if (setsid == null) {
+			return command;
+		}
+		List<String> wrapped = new ArrayList<>(List.of(setsid.toString()));
+		wrapped.addAll(command);
+		return wrapped;
+	}
+
+	/** @return whether children are started as leaders of their own session (util-linux setsid is installed) */
+	public static boolean startsInOwnSession() {
+		return setsid() != null;
+	}
+
+	private static @Nullable Path setsid() {
+		for (Path setsid : SETSID) {
+			if (Files.isExecutable(setsid)) {
+				return setsid;
+			}
+		}
+		return null;
 	}
 
 	private static void configureEnvironment(SidecarDefinition definition, Map<String, String> environment) {

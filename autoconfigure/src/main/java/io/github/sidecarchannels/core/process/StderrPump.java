@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 
 /**
  * Copies a child's stderr, line by line, to the sidecar's logger and keeps the last lines for error
- * messages. Lines longer than {@link #MAX_LINE} bytes are logged in pieces.
+ * messages. A line longer than {@link #MAX_LINE} bytes is logged once, cut to that size with a note of its
+ * full length: the rest is counted, not kept, so a child that never prints a newline cannot flood the log.
  */
 public final class StderrPump implements Runnable {
 
@@ -29,6 +30,9 @@ public final class StderrPump implements Runnable {
 	private final byte[] line = new byte[MAX_LINE];
 
 	private int lineLength;
+
+	/** The bytes of the current line, including those past {@link #MAX_LINE} that were dropped. */
+	private long fullLength;
 
 	/**
 	 * @param stderr the child's stderr pipe
@@ -70,7 +74,7 @@ public final class StderrPump implements Runnable {
 		catch (IOException ex) {
 			// The pipe closes when the child and its descendants are gone: nothing more to copy.
 		}
-		if (this.lineLength > 0) {
+		if (this.fullLength > 0) {
 			endLine();
 		}
 	}
@@ -80,10 +84,10 @@ public final class StderrPump implements Runnable {
 			endLine();
 			return;
 		}
-		if (this.lineLength == MAX_LINE) {
-			endLine();
+		this.fullLength++;
+		if (this.lineLength < MAX_LINE) {
+			this.line[this.lineLength++] = b;
 		}
-		this.line[this.lineLength++] = b;
 	}
 
 	private void endLine() {
@@ -92,7 +96,11 @@ public final class StderrPump implements Runnable {
 			length--;
 		}
 		String text = new String(this.line, 0, length, StandardCharsets.UTF_8);
+		if (this.fullLength > MAX_LINE) {
+			text += " [line truncated: " + this.fullLength + " bytes in total, the first " + MAX_LINE + " logged]";
+		}
 		this.lineLength = 0;
+		this.fullLength = 0;
 		this.logger.info(text);
 		synchronized (this.tail) {
 			if (this.tail.size() == TAIL_LINES) {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One child's connection: the socketpair and the two threads that read and write it. The outbound
  * queue belongs to the sidecar and outlives the connection; what the writer took from it but never
- * wrote is handed back by {@link #stopWriter(Duration)}, in order, for the next child.
+ * wrote is handed back by {@link #stopWriter(Duration)}, in order, for the next child; what it wrote
+ * but the child never read is told by {@link #unread()} once the child is gone.
  */
 public final class ChildConnection implements SocketWriter.Listener {
 
@@ -30,6 +31,10 @@ public final class ChildConnection implements SocketWriter.Listener {
 
 	private final Thread writerThread;
 
+	private final SocketWriter writer;
+
+	private final WrittenLog log;
+
 	private volatile List<Outgoing> unwritten = List.of();
 
 	/**
@@ -38,22 +43,24 @@ public final class ChildConnection implements SocketWriter.Listener {
 	 * @param settings how frames are laid out and how big they may be
 	 * @param carryOver messages a previous connection accepted but never wrote, written first
 	 * @param queue the sidecar's outbound queue
+	 * @param budget the sidecar's bound on queued bytes, given back as messages are written
 	 * @param correlation told when requests are written
 	 * @param metrics counts what is written
 	 * @param sink receives what is read, on the reading thread
 	 * @param ended told once, on the reading thread, when the connection ends
 	 */
 	public ChildConnection(String sidecarName, SocketPair socket, Settings settings, List<Outgoing> carryOver,
-			BlockingQueue<Outgoing> queue, RequestCorrelation correlation, SidecarMetrics metrics,
+			BlockingQueue<Outgoing> queue, OutboundBudget budget, RequestCorrelation correlation, SidecarMetrics metrics,
 			FrameDecoder.FrameSink sink, SocketReader.Listener ended) {
 		this.sidecarName = sidecarName;
 		this.socket = socket;
 		Framing framing = settings.framing();
 		SocketReader reader = new SocketReader(socket.channel(), !framing.coalesces(), settings.maxMessageSize(),
 				framing.newDecoder(settings.maxMessageSize()), sink, ended);
-		SocketWriter writer = new SocketWriter(carryOver, queue, socket.channel(), framing, correlation, metrics,
-				this);
-		this.writerThread = SidecarThreads.daemon(sidecarName, "writer", writer);
+		this.log = new WrittenLog(socket.capacityTowardsChild());
+		this.writer = new SocketWriter(carryOver, queue, socket.channel(), framing, correlation, metrics, budget,
+				this.log, this);
+		this.writerThread = SidecarThreads.daemon(sidecarName, "writer", this.writer);
 		this.readerThread = SidecarThreads.daemon(sidecarName, "reader", reader);
 	}
 
@@ -82,6 +89,14 @@ public final class ChildConnection implements SocketWriter.Listener {
 	 * @return what it accepted and never wrote, in order
 	 */
 	public List<Outgoing> stopWriter(Duration limit) {
+		// Shutting down first fails a write blocked on a full socket after it reports what it wrote;
+		// an interrupt in the middle of a write would lose that count.
+		try {
+			this.socket.shutdownOutput();
+		}
+		catch (IOException ex) {
+			// Not connected any more: no write can block.
+		}
 		this.writerThread.interrupt();
 		try {
 			this.writerThread.join(limit.toMillis());
@@ -92,6 +107,24 @@ public final class ChildConnection implements SocketWriter.Listener {
 		List<Outgoing> taken = this.unwritten;
 		this.unwritten = List.of();
 		return taken;
+	}
+
+	/**
+	 * What the child never read: call once the child and every process that shared its socket are gone,
+	 * and the writer is stopped.
+	 * @return the written messages whose frames the child did not read to the end, in order
+	 */
+	public List<Outgoing> unread() {
+		int unreadBytes;
+		try {
+			unreadBytes = this.socket.unreadByChild();
+		}
+		catch (IOException ex) {
+			logger.warn("Sidecar '{}': cannot tell what the child left unread ({}); counting every recent message "
+					+ "as unread", this.sidecarName, ex.getMessage());
+			return this.log.unreadAfter(-1);
+		}
+		return this.log.unreadAfter(this.writer.position() - unreadBytes);
 	}
 
 	/** Close the socket; wakes a blocked reader or writer. */

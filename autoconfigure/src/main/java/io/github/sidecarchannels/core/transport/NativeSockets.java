@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 
 import io.github.sidecarchannels.core.Transport;
 
@@ -12,7 +13,7 @@ import org.newsclub.net.unix.AFUNIXSocketPair;
 
 /**
  * The few socket calls the JDK lacks, taken from junixsocket's native library: socketpair(2),
- * shutdown(2) and SO_SNDBUF on a plain descriptor.
+ * shutdown(2), SO_SNDBUF/SO_RCVBUF and FIONREAD on a plain descriptor.
  * <p>
  * Why not junixsocket's public pair API: in 2.11.1 {@code AFUNIXSocketPair.open()} and
  * {@code openDatagram(...)} create two placeholder sockets, then overwrite their descriptors with the
@@ -32,6 +33,9 @@ public final class NativeSockets {
 	/** {@code java.net.SocketOptions.SO_SNDBUF}, which junixsocket maps to the native option. */
 	private static final int SO_SNDBUF = 0x1001;
 
+	/** {@code java.net.SocketOptions.SO_RCVBUF}. */
+	private static final int SO_RCVBUF = 0x1002;
+
 	private static final int AF_UNIX = 1;
 
 	private static final Method SOCKET_PAIR;
@@ -41,6 +45,8 @@ public final class NativeSockets {
 	private static final Method GET_INT_OPTION;
 
 	private static final Method SET_INT_OPTION;
+
+	private static final Method AVAILABLE;
 
 	private static final int SOCK_STREAM;
 
@@ -60,6 +66,7 @@ public final class NativeSockets {
 			GET_INT_OPTION = accessible(nativeSocket.getDeclaredMethod("getSocketOptionInt", FileDescriptor.class, int.class));
 			SET_INT_OPTION = accessible(
 					nativeSocket.getDeclaredMethod("setSocketOptionInt", FileDescriptor.class, int.class, int.class));
+			AVAILABLE = accessible(nativeSocket.getDeclaredMethod("available", FileDescriptor.class, ByteBuffer.class));
 			SOCK_STREAM = constant(nativeSocket, "SOCK_STREAM");
 			SOCK_SEQPACKET = constant(nativeSocket, "SOCK_SEQPACKET");
 		}
@@ -96,6 +103,20 @@ public final class NativeSockets {
 
 	static void sendBufferSize(FileDescriptor fd, int size) throws IOException {
 		call(SET_INT_OPTION, fd, SO_SNDBUF, size);
+	}
+
+	static int receiveBufferSize(FileDescriptor fd) throws IOException {
+		return (Integer) call(GET_INT_OPTION, fd, SO_RCVBUF);
+	}
+
+	/**
+	 * @param fd a socket
+	 * @return the bytes in its receive queue not read yet (FIONREAD; on seqpacket, the sum over all
+	 * records)
+	 */
+	static int unread(FileDescriptor fd) throws IOException {
+		// The buffer is only used where FIONREAD is missing and a peek stands in; Linux has FIONREAD.
+		return (Integer) call(AVAILABLE, fd, ByteBuffer.allocateDirect(0));
 	}
 
 	private static Object call(Method method, Object... arguments) throws IOException {

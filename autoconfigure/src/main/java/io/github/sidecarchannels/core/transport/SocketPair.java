@@ -37,9 +37,20 @@ public final class SocketPair implements Closeable {
 
 	private FileDescriptor childDuplicate;
 
-	private SocketPair(FileDescriptor parentFd, FileDescriptor childFd) {
+	/**
+	 * Our own copy of the child's end, kept until the connection closes: once the child is gone, the
+	 * bytes still in its receive queue are exactly what it never read. Because of it we never see end of
+	 * file while the socket is open; the child's exit ends the connection instead.
+	 */
+	private final FileDescriptor witness;
+
+	/** Measured once the buffers are sized: the kernel does not shrink them. */
+	private long capacityTowardsChild;
+
+	private SocketPair(FileDescriptor parentFd, FileDescriptor childFd) throws IOException {
 		this.parentFd = parentFd;
 		this.childFd = childFd;
+		this.witness = FileDescriptorCast.duplicating(childFd).getFileDescriptor();
 		this.channel = new Channel(parentFd);
 	}
 
@@ -56,8 +67,16 @@ public final class SocketPair implements Closeable {
 					+ "SOCK_SEQPACKET pair (" + ex.getMessage() + "); use transport: stream", ex);
 		}
 		SocketPair pair = new SocketPair(fds[0], fds[1]);
-		if (definition.transport() == Transport.SEQPACKET) {
-			pair.sizeForRecords(definition);
+		try {
+			if (definition.transport() == Transport.SEQPACKET) {
+				pair.sizeForRecords(definition);
+			}
+			pair.capacityTowardsChild = (long) NativeSockets.sendBufferSize(pair.parentFd)
+					+ NativeSockets.receiveBufferSize(pair.childFd);
+		}
+		catch (IOException | RuntimeException ex) {
+			pair.close();
+			throw ex;
 		}
 		return pair;
 	}
@@ -134,9 +153,21 @@ public final class SocketPair implements Closeable {
 		closeQuietly(this.childFd);
 	}
 
-	/** Signal end of input to the child while still reading its replies. */
+	/** Signal end of input to the child while still reading its replies; wakes a blocked write. */
 	void shutdownOutput() throws IOException {
-		NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_WR);
+		if (this.parentFd.valid()) {
+			NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_WR);
+		}
+	}
+
+	/** @return the bytes sent to the child that it has not read (yet) */
+	int unreadByChild() throws IOException {
+		return NativeSockets.unread(this.witness);
+	}
+
+	/** @return the most bytes the socket can hold on their way to the child: what may be unread */
+	long capacityTowardsChild() {
+		return this.capacityTowardsChild;
 	}
 
 	/**
@@ -154,6 +185,7 @@ public final class SocketPair implements Closeable {
 	@Override
 	public void close() {
 		releaseChildEnd();
+		closeQuietly(this.witness);
 		if (this.parentFd.valid()) {
 			try {
 				NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RDWR);

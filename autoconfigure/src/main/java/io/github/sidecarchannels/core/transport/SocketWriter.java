@@ -16,9 +16,11 @@ import io.github.sidecarchannels.core.request.RequestCorrelation;
  * while the previous write was in progress goes out in one write call (coalescing); in seqpacket every
  * message is one write, so one record.
  * <p>
- * A message counts as written once its whole frame was accepted by a successful write call. When a
- * write fails, the messages not yet written are handed back in order, so they can go to a restarted
- * child; those written are never repeated.
+ * A message counts as written once write calls accepted its whole frame, even if a later part of the
+ * same write failed. When a write fails, the messages not yet written are handed back in order, so they
+ * can go to a restarted child; those written are never repeated. Written messages stay in the
+ * {@link WrittenLog} until the socket cannot hold them any more, so what the child never read can be
+ * told from the bytes left in its end ({@link #position()}).
  */
 public final class SocketWriter implements Runnable {
 
@@ -40,27 +42,38 @@ public final class SocketWriter implements Runnable {
 
 	private final Listener listener;
 
+	private final OutboundBudget budget;
+
+	private final WrittenLog log;
+
 	private final List<Outgoing> batch = new ArrayList<>();
 
 	/** Empty for record framings: each message is written on its own, never copied here. */
 	private final ByteBuffer buffer;
 
+	/** Where each frame of the current batch ends in the byte stream; grows with the batch. */
+	private long[] frameEnds = new long[MAX_BATCH];
+
 	/** Messages of the current batch whose frames are complete in the buffer or on the socket. */
 	private int encoded;
 
-	private long encodedBytes;
+	/** Where the last encoded frame ends in the byte stream. */
+	private long encodedPosition;
 
-	/** Messages of the current batch whose frames a write call accepted. */
-	private int written;
-
-	private long writtenBytes;
+	/** The bytes write calls accepted on this connection. */
+	private volatile long position;
 
 	/**
 	 * @param carryOver messages a previous connection accepted but never wrote, written first
+	 * @param budget given back the bytes of each message written
+	 * @param log remembers what was written
 	 */
 	SocketWriter(List<Outgoing> carryOver, BlockingQueue<Outgoing> queue, WritableByteChannel channel, Framing framing,
-			RequestCorrelation pending, SidecarMetrics metrics, Listener listener) {
+			RequestCorrelation pending, SidecarMetrics metrics, OutboundBudget budget, WrittenLog log,
+			Listener listener) {
 		this.batch.addAll(carryOver);
+		this.budget = budget;
+		this.log = log;
 		this.queue = queue;
 		this.channel = channel;
 		this.framing = framing;
@@ -68,6 +81,11 @@ public final class SocketWriter implements Runnable {
 		this.metrics = metrics;
 		this.listener = listener;
 		this.buffer = ByteBuffer.allocateDirect(framing.coalesces() ? WRITE_BUFFER_SIZE : 0);
+	}
+
+	/** @return the bytes write calls accepted on this connection, frames read in part included */
+	long position() {
+		return this.position;
 	}
 
 	@Override
@@ -110,10 +128,11 @@ public final class SocketWriter implements Runnable {
 				this.pending.written(message.request);
 			}
 		}
+		if (this.frameEnds.length < messages.size()) {
+			this.frameEnds = new long[messages.size()];
+		}
 		this.encoded = 0;
-		this.encodedBytes = 0;
-		this.written = 0;
-		this.writtenBytes = 0;
+		this.encodedPosition = this.position;
 		try {
 			for (Outgoing message : messages) {
 				encode(message.payload);
@@ -121,19 +140,37 @@ public final class SocketWriter implements Runnable {
 			flush();
 		}
 		finally {
-			this.metrics.sent(this.written, this.writtenBytes);
-			List<Outgoing> done = messages.subList(0, this.written);
+			List<Outgoing> done = messages.subList(0, countWritten());
+			recordWritten(done);
 			done.clear();
 			retractRequests(messages);
 		}
 	}
 
+	private int countWritten() {
+		int written = 0;
+		while (written < this.encoded && this.frameEnds[written] <= this.position) {
+			written++;
+		}
+		return written;
+	}
+
+	private void recordWritten(List<Outgoing> done) {
+		long bytes = 0;
+		for (int i = 0; i < done.size(); i++) {
+			Outgoing message = done.get(i);
+			bytes += message.size();
+			this.log.written(message, this.frameEnds[i]);
+		}
+		this.budget.release(bytes);
+		this.metrics.sent(done.size(), bytes);
+	}
+
 	private void encode(ByteBuffer payload) throws IOException {
 		int length = payload.remaining();
 		if (!this.framing.coalesces()) {
-			writeFully(payload.duplicate());
 			messageEncoded(length);
-			flushed();
+			writeFully(payload.duplicate());
 			return;
 		}
 		int frameLength = length + this.framing.overhead();
@@ -149,12 +186,12 @@ public final class SocketWriter implements Runnable {
 			this.buffer.put(payload.duplicate());
 		}
 		this.framing.writeTrailer(this.buffer);
-		messageEncoded(length);
+		messageEncoded(frameLength);
 	}
 
-	private void messageEncoded(int length) {
-		this.encoded++;
-		this.encodedBytes += length;
+	private void messageEncoded(int frameLength) {
+		this.encodedPosition += frameLength;
+		this.frameEnds[this.encoded++] = this.encodedPosition;
 	}
 
 	private void flush() throws IOException {
@@ -165,17 +202,11 @@ public final class SocketWriter implements Runnable {
 		finally {
 			this.buffer.clear();
 		}
-		flushed();
-	}
-
-	private void flushed() {
-		this.written = this.encoded;
-		this.writtenBytes = this.encodedBytes;
 	}
 
 	private void writeFully(ByteBuffer bytes) throws IOException {
 		while (bytes.hasRemaining()) {
-			this.channel.write(bytes);
+			this.position += this.channel.write(bytes);
 		}
 	}
 
