@@ -107,7 +107,8 @@ public class SidecarProperties {
 
 		/**
 		 * Variables added to the child's environment. The child also always gets SIDECAR_NAME,
-		 * SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE and SIDECAR_FD.
+		 * SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE, SIDECAR_FD and
+		 * SIDECAR_PROTOCOL_VERSION, and the bundled clients on PYTHONPATH and NODE_PATH.
 		 */
 		private Map<String, String> environment = new LinkedHashMap<>();
 
