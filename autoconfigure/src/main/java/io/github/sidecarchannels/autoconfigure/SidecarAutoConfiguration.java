@@ -9,6 +9,7 @@ import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.core.SidecarScheduler;
 import io.github.sidecarchannels.core.SidecarStateListener;
 import io.github.sidecarchannels.core.Sidecars;
+import io.github.sidecarchannels.core.process.ChildFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 
@@ -23,6 +24,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.messaging.MessageChannel;
 
 /**
@@ -34,7 +36,11 @@ import org.springframework.messaging.MessageChannel;
  * {@link io.github.sidecarchannels.core.SidecarStateChangedEvent};</li>
  * <li>for each sidecar NAME, the beans {@code sidecar.NAME}, {@code sidecar.NAME.outbound},
  * {@code sidecar.NAME.inbound} and {@code sidecar.NAME.errors};</li>
- * <li>a {@link SidecarLifecycle} that starts them with the context and stops them with it;</li>
+ * <li>a {@link ChildFiles} that turns {@code classpath:} locations in commands and working directories
+ * into real files, and gives every child the bundled clients unless {@code sidecar.clients.expose} is
+ * false;</li>
+ * <li>a {@link SidecarLifecycle} that starts them with the context and stops them with it, keeping the
+ * JVM alive meanwhile unless {@code sidecar.keep-alive} is false;</li>
  * <li>a {@link SidecarFactory} that gives every sidecar its {@code sidecar.*} meters when a
  * {@link MeterRegistry} bean exists;</li>
  * </ul>
@@ -50,8 +56,9 @@ public final class SidecarAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarRegistry sidecarRegistry(SidecarProperties properties, ObjectProvider<SidecarCustomizer> customizers,
-			SidecarFactory sidecarFactory, ApplicationEventPublisher events) {
-		List<SidecarDefinition> definitions = SidecarDefinitions.from(properties, customizers.orderedStream().toList());
+			SidecarFactory sidecarFactory, ChildFiles childFiles, ApplicationEventPublisher events) {
+		List<SidecarDefinition> definitions = SidecarDefinitions.from(properties, customizers.orderedStream().toList(),
+				childFiles);
 		List<Sidecar> sidecars = definitions.stream().map(sidecarFactory::create).toList();
 		sidecars.forEach((sidecar) -> sidecar.addStateListener(eventPublisher(events)));
 		return new DefaultSidecarRegistry(sidecars);
@@ -85,12 +92,24 @@ public final class SidecarAutoConfiguration {
 		return new SidecarBeansCheck(registry, beanFactory);
 	}
 
+	/**
+	 * Real files for the {@code classpath:} locations in the sidecars' settings and for the bundled
+	 * clients; extracted ones are removed when the context closes, after the sidecars have stopped.
+	 * @param resourceLoader the context's resource loader
+	 * @return the files
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	ChildFiles sidecarChildFiles(ResourceLoader resourceLoader) {
+		return new ChildFiles(resourceLoader);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarLifecycle sidecarLifecycle(SidecarRegistry registry, SidecarProperties properties) {
 		return new SidecarLifecycle(registry, (name) -> SidecarDefinitions.autoStartup(properties, name),
 				(name) -> SidecarDefinitions.failFast(properties, name),
-				(name) -> SidecarDefinitions.startupGrace(properties, name));
+				(name) -> SidecarDefinitions.startupGrace(properties, name), properties.isKeepAlive());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,5 +1,6 @@
 package io.github.sidecarchannels.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.function.Function;
 import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarDefinition;
+import io.github.sidecarchannels.core.process.ChildFiles;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +20,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Turns {@link SidecarProperties} into validated {@link SidecarDefinition}s: a sidecar's own setting,
- * else the default, else the built-in value; then the customizers.
+ * else the default, else the built-in value; then the customizers; then {@code classpath:} locations
+ * become real paths through {@link ChildFiles}, so a definition always holds the files a child runs.
  */
 final class SidecarDefinitions {
 
@@ -28,11 +31,17 @@ final class SidecarDefinitions {
 	private SidecarDefinitions() {
 	}
 
-	static List<SidecarDefinition> from(SidecarProperties properties, List<SidecarCustomizer> customizers) {
+	static List<SidecarDefinition> from(SidecarProperties properties, List<SidecarCustomizer> customizers,
+			ChildFiles files) {
 		List<SidecarDefinition> definitions = new ArrayList<>();
 		properties.getProcesses().forEach((name, process) -> {
-			SidecarDefinition.Builder builder = builder(name, process, properties.getDefaults());
+			SidecarDefinition.Builder builder = builder(name, process, properties.getDefaults(), files);
 			customizers.forEach((customizer) -> customizer.customize(name, builder));
+			// After the customizers, so that the elements they add may be classpath locations too.
+			builder.command(files.command(name, builder.command()));
+			if (properties.getClients().isExpose()) {
+				builder.clientsDirectory(files.clients());
+			}
 			definitions.add(builder.build());
 			startupGrace(properties, name);
 		});
@@ -88,11 +97,12 @@ final class SidecarDefinitions {
 	}
 
 	private static SidecarDefinition.Builder builder(String name, SidecarProperties.Process own,
-			SidecarProperties.Process defaults) {
+			SidecarProperties.Process defaults, ChildFiles files) {
 		SidecarDefinition.Builder builder = SidecarDefinition.builder(name);
 		Settings settings = new Settings(own, defaults);
 		settings.apply(SidecarProperties.Process::getCommand, builder::command);
-		settings.apply(SidecarProperties.Process::getWorkingDirectory, builder::workingDirectory);
+		settings.apply(SidecarProperties.Process::getWorkingDirectory,
+				(directory) -> builder.workingDirectory(workingDirectory(name, directory, files)));
 		settings.apply(SidecarProperties.Process::getInheritEnvironment, builder::inheritEnvironment);
 		settings.apply(SidecarProperties.Process::getTransport, builder::transport);
 		settings.apply(SidecarProperties.Process::getFraming, builder::framing);
@@ -108,6 +118,11 @@ final class SidecarDefinitions {
 		environment.putAll(own.getEnvironment());
 		builder.environment(environment);
 		return builder;
+	}
+
+	private static Path workingDirectory(String name, String directory, ChildFiles files) {
+		return ChildFiles.isClasspathLocation(directory) ? files.directory(name, "working-directory", directory)
+				: Path.of(directory);
 	}
 
 	/** The range is the definition's rule; here only what cannot even be an int is refused. */

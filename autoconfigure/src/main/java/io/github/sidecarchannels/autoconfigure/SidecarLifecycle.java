@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +19,19 @@ import org.springframework.context.SmartLifecycle;
  * cannot start or its child ends within {@code startup.grace}) and stops every sidecar with it, in
  * parallel so that shutdown takes one {@code stop-timeout}, not the sum of them. Its phase puts it
  * before the web server on start and after it on stop, so requests in flight can still use sidecars.
+ * <p>
+ * All the threads the sidecars use are daemon threads. While it runs with at least one auto-startup
+ * sidecar, this lifecycle holds one non-daemon thread, {@code sidecar-keep-alive}, as listener
+ * containers do, so that an application whose job is its sidecars does not exit after startup; the
+ * thread ends in {@link #stop()}, so closing the context (e.g. on SIGTERM) lets the JVM exit.
  */
 public class SidecarLifecycle implements SmartLifecycle {
 
 	/** Below the web server's start/stop phase ({@code DEFAULT_PHASE - 2048}). */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	/** The name of the non-daemon thread that keeps the JVM alive while the sidecars run. */
+	public static final String KEEP_ALIVE_THREAD = "sidecar-keep-alive";
 
 	private static final Logger logger = LoggerFactory.getLogger(SidecarLifecycle.class);
 
@@ -36,17 +45,19 @@ public class SidecarLifecycle implements SmartLifecycle {
 
 	private final StartupWatch startupWatch = new StartupWatch();
 
+	private final @Nullable KeepAlive keepAlive;
+
 	private volatile boolean running;
 
 	/**
-	 * Without a startup grace: a fail-fast sidecar fails the context only when its child cannot be
-	 * launched.
+	 * Without a startup grace (a fail-fast sidecar fails the context only when its child cannot be
+	 * launched), keeping the JVM alive while it runs.
 	 * @param registry the sidecars
 	 * @param autoStartup which sidecars (by name) start with the context
 	 * @param failFast which sidecars (by name) fail the context when they cannot start
 	 */
 	public SidecarLifecycle(SidecarRegistry registry, Predicate<String> autoStartup, Predicate<String> failFast) {
-		this(registry, autoStartup, failFast, (name) -> Duration.ZERO);
+		this(registry, autoStartup, failFast, (name) -> Duration.ZERO, true);
 	}
 
 	/**
@@ -55,13 +66,15 @@ public class SidecarLifecycle implements SmartLifecycle {
 	 * @param failFast which sidecars (by name) fail the context when they cannot start
 	 * @param startupGrace for each fail-fast sidecar (by name), how long after its start an exit of its
 	 * child fails the context too; zero for no such check
+	 * @param keepAlive whether a non-daemon thread keeps the JVM alive while auto-startup sidecars run
 	 */
 	public SidecarLifecycle(SidecarRegistry registry, Predicate<String> autoStartup, Predicate<String> failFast,
-			Function<String, Duration> startupGrace) {
+			Function<String, Duration> startupGrace, boolean keepAlive) {
 		this.registry = registry;
 		this.autoStartup = autoStartup;
 		this.failFast = failFast;
 		this.startupGrace = startupGrace;
+		this.keepAlive = keepAlive ? new KeepAlive() : null;
 		registry.all().forEach((sidecar) -> sidecar.addStateListener(this.startupWatch));
 	}
 
@@ -72,9 +85,11 @@ public class SidecarLifecycle implements SmartLifecycle {
 	 */
 	@Override
 	public void start() {
+		boolean started = false;
 		try {
 			for (Sidecar sidecar : this.registry.all()) {
 				if (this.autoStartup.test(sidecar.name())) {
+					started = true;
 					if (this.failFast.test(sidecar.name())) {
 						this.startupWatch.starting(sidecar, this.startupGrace.apply(sidecar.name()));
 					}
@@ -88,6 +103,9 @@ public class SidecarLifecycle implements SmartLifecycle {
 			// A failed refresh does not stop lifecycle beans: do not leave the others running.
 			stop();
 			throw ex;
+		}
+		if (started && this.keepAlive != null) {
+			this.keepAlive.start();
 		}
 		this.running = true;
 	}
@@ -121,6 +139,10 @@ public class SidecarLifecycle implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 				break;
 			}
+		}
+		// Last, so that the JVM cannot exit while children are still being stopped.
+		if (this.keepAlive != null) {
+			this.keepAlive.stop();
 		}
 		this.running = false;
 	}

@@ -1,6 +1,5 @@
 package io.github.sidecarchannels.autoconfigure;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,12 +35,57 @@ public class SidecarProperties {
 	 */
 	private final Map<String, Process> processes = new LinkedHashMap<>();
 
+	/**
+	 * Whether a non-daemon thread keeps the JVM alive while the sidecars run, so that an application
+	 * without a web server or listener does not exit right after startup.
+	 */
+	private boolean keepAlive = true;
+
+	/**
+	 * The child clients bundled with the starter.
+	 */
+	private final Clients clients = new Clients();
+
+	public boolean isKeepAlive() {
+		return this.keepAlive;
+	}
+
+	public void setKeepAlive(boolean keepAlive) {
+		this.keepAlive = keepAlive;
+	}
+
+	public Clients getClients() {
+		return this.clients;
+	}
+
 	public Process getDefaults() {
 		return this.defaults;
 	}
 
 	public Map<String, Process> getProcesses() {
 		return this.processes;
+	}
+
+	/**
+	 * The Python and Node child clients the starter carries.
+	 */
+	public static class Clients {
+
+		/**
+		 * Whether every child finds the bundled clients: their directories are appended to PYTHONPATH
+		 * and NODE_PATH, so 'import sidecar_channel' and require('sidecar-channel') work without a copy
+		 * (a child's own copy earlier on its path still wins).
+		 */
+		private boolean expose = true;
+
+		public boolean isExpose() {
+			return this.expose;
+		}
+
+		public void setExpose(boolean expose) {
+			this.expose = expose;
+		}
+
 	}
 
 	/**
@@ -52,18 +96,22 @@ public class SidecarProperties {
 
 		/**
 		 * Program and arguments to run, as a list, without a shell. Required. The program is looked up on
-		 * the PATH unless it contains a '/'.
+		 * the PATH unless it contains a '/'. Any element may be a 'classpath:' file (or directory, ending
+		 * with '/'), replaced by a real path: in place from an exploded classpath, extracted from a jar.
 		 */
 		private @Nullable List<String> command;
 
 		/**
-		 * Working directory of the child. Defaults to the application's.
+		 * Working directory of the child: a path, or a 'classpath:' directory (used in place from an
+		 * exploded classpath, extracted to a private temporary directory from a jar). Defaults to the
+		 * application's.
 		 */
-		private @Nullable Path workingDirectory;
+		private @Nullable String workingDirectory;
 
 		/**
 		 * Variables added to the child's environment. The child also always gets SIDECAR_NAME,
-		 * SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE and SIDECAR_FD.
+		 * SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE, SIDECAR_FD and
+		 * SIDECAR_PROTOCOL_VERSION, and the bundled clients on PYTHONPATH and NODE_PATH.
 		 */
 		private Map<String, String> environment = new LinkedHashMap<>();
 
@@ -150,11 +198,11 @@ public class SidecarProperties {
 			this.command = command;
 		}
 
-		public @Nullable Path getWorkingDirectory() {
+		public @Nullable String getWorkingDirectory() {
 			return this.workingDirectory;
 		}
 
-		public void setWorkingDirectory(@Nullable Path workingDirectory) {
+		public void setWorkingDirectory(@Nullable String workingDirectory) {
 			this.workingDirectory = workingDirectory;
 		}
 

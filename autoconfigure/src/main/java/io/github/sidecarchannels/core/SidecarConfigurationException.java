@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  */
 public class SidecarConfigurationException extends IllegalStateException {
 
+	private static final long serialVersionUID = 1L;
+
 	private final String sidecarName;
 
 	private final String setting;

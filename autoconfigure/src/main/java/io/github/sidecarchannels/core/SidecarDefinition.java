@@ -62,6 +62,8 @@ public final class SidecarDefinition {
 
 	private final RestartPolicy restartPolicy;
 
+	private final @Nullable Path clientsDirectory;
+
 	private SidecarDefinition(Builder builder) {
 		this.name = builder.name;
 		this.command = List.copyOf(builder.command);
@@ -77,6 +79,7 @@ public final class SidecarDefinition {
 		this.outboundCapacity = builder.outboundCapacity;
 		this.outboundBufferSize = builder.outboundBufferSize;
 		this.restartPolicy = builder.restartPolicy;
+		this.clientsDirectory = builder.clientsDirectory;
 	}
 
 	/**
@@ -105,7 +108,8 @@ public final class SidecarDefinition {
 			.maxInFlight(this.maxInFlight)
 			.outboundCapacity(this.outboundCapacity)
 			.outboundBufferSize(this.outboundBufferSize)
-			.restartPolicy(this.restartPolicy);
+			.restartPolicy(this.restartPolicy)
+			.clientsDirectory(this.clientsDirectory);
 	}
 
 	/** @return the sidecar's name */
@@ -121,6 +125,15 @@ public final class SidecarDefinition {
 	/** @return the child's working directory, or {@code null} for the application's */
 	public @Nullable Path workingDirectory() {
 		return this.workingDirectory;
+	}
+
+	/**
+	 * @return the directory of the bundled child clients, whose {@code python} and {@code node}
+	 * subdirectories are appended to the child's {@code PYTHONPATH} and {@code NODE_PATH}; {@code null}
+	 * when the child does not get them
+	 */
+	public @Nullable Path clientsDirectory() {
+		return this.clientsDirectory;
 	}
 
 	/** @return variables added to the child's environment */
@@ -229,6 +242,8 @@ public final class SidecarDefinition {
 
 		private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
 
+		private @Nullable Path clientsDirectory;
+
 		private Builder(String name) {
 			this.name = name;
 		}
@@ -263,6 +278,17 @@ public final class SidecarDefinition {
 		 */
 		public Builder workingDirectory(@Nullable Path workingDirectory) {
 			this.workingDirectory = workingDirectory;
+			return this;
+		}
+
+		/**
+		 * @param clientsDirectory the directory of the bundled child clients (with {@code python} and
+		 * {@code node} subdirectories) to append to the child's {@code PYTHONPATH} and {@code NODE_PATH},
+		 * {@code null} for none
+		 * @return this builder
+		 */
+		public Builder clientsDirectory(@Nullable Path clientsDirectory) {
+			this.clientsDirectory = clientsDirectory;
 			return this;
 		}
 

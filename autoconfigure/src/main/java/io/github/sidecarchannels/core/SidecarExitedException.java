@@ -12,6 +12,8 @@ import org.springframework.messaging.MessagingException;
  */
 public class SidecarExitedException extends MessagingException {
 
+	private static final long serialVersionUID = 1L;
+
 	private final String sidecarName;
 
 	private final @Nullable Integer exitCode;

@@ -6,6 +6,8 @@ package io.github.sidecarchannels.core;
  */
 public class SidecarStartException extends IllegalStateException {
 
+	private static final long serialVersionUID = 1L;
+
 	private final String sidecarName;
 
 	/**

@@ -9,6 +9,8 @@ import org.springframework.messaging.MessagingException;
  */
 public class SidecarTimeoutException extends MessagingException {
 
+	private static final long serialVersionUID = 1L;
+
 	/**
 	 * @param sidecarName the sidecar
 	 * @param timeout the timeout that passed

@@ -5,17 +5,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarRegistry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.aot.test.generate.TestGenerationContext;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
@@ -39,7 +40,6 @@ import static org.awaitility.Awaitility.await;
  * packages, reach their package-private types.
  */
 @CompileWithForkedClassLoader
-@ExtendWith(OutputCaptureExtension.class)
 class SidecarAotTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -71,17 +71,23 @@ class SidecarAotTests {
 	}
 
 	@Test
-	void aSidecarDeclaredOnlyAtRunTimeRunsWithoutBeansAndIsNamedInAWarning(CapturedOutput output) {
+	void aSidecarDeclaredOnlyAtRunTimeRunsWithoutBeansAndIsNamedInAWarning() {
+		Logger logger = (Logger) LoggerFactory.getLogger(SidecarBeansCheck.class);
+		ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+		warnings.start();
+		logger.addAppender(warnings);
 		compileAheadOfTime((initializer) -> {
 			try (GenericApplicationContext context = start(initializer, BUILD_TIME[0], BUILD_TIME[1],
 					"sidecar.processes.late.command=cat")) {
 				assertThat(context.containsBean("sidecar.late")).isFalse();
 				Sidecar late = context.getBean(SidecarRegistry.class).get("late");
 				assertThat(late.request("still runs", TIMEOUT).getPayload()).isEqualTo("still runs");
-				assertThat(output).contains("Sidecars [late] run but have no beans")
-					.contains("declare them under sidecar.processes in application.yml before the build");
+				assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage)
+					.anySatisfy((warning) -> assertThat(warning).contains("Sidecars [late] run but have no beans")
+						.contains("declare them under sidecar.processes in application.yml before the build"));
 			}
 		});
+		logger.detachAppender(warnings);
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.sidecarchannels.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.core.SidecarState;
 import io.github.sidecarchannels.core.SocketMode;
 import io.github.sidecarchannels.core.Transport;
+import io.github.sidecarchannels.core.process.ChildFiles;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -88,8 +90,11 @@ class SidecarConfigurationTests {
 					.<Object>map(Message::getPayload)
 					.filter((line) -> !((String) line).startsWith("PWD="))
 					.toList();
+				Path clients = context.getBean(ChildFiles.class).clients();
 				assertThat(variables).containsExactlyInAnyOrder("ONLY_ME=yes", "SIDECAR_FD=0", "SIDECAR_FRAMING=lines",
-						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_TRANSPORT=stream");
+						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_TRANSPORT=stream",
+						"SIDECAR_PROTOCOL_VERSION=2", "PYTHONPATH=" + clients.resolve("python"),
+						"NODE_PATH=" + clients.resolve("node"));
 			});
 	}
 

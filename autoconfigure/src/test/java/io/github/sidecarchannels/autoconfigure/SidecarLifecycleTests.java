@@ -72,10 +72,12 @@ class SidecarLifecycleTests {
 	void childIgnoringEndOfInputAndSigtermIsKilledWithItsDescendants() {
 		this.runner
 			.withPropertyValues("sidecar.processes.stubborn.command=python3," + Children.script("stubborn.py"),
-					"sidecar.processes.stubborn.stop-timeout=500ms")
+					"sidecar.processes.stubborn.stop-timeout=500ms", "sidecar.processes.stubborn.auto-startup=false")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.stubborn", Sidecar.class);
+				// Subscribed before the start: the child announces its grandchild at once.
 				BlockingQueue<Message<?>> received = SidecarChannelsTests.subscribe(sidecar.inbound());
+				sidecar.start();
 				long grandchildPid = Long.parseLong((String) received.poll(30, TimeUnit.SECONDS).getPayload());
 				ProcessHandle child = ProcessHandle.of(sidecar.pid()).orElseThrow();
 				ProcessHandle grandchild = ProcessHandle.of(grandchildPid).orElseThrow();

@@ -9,6 +9,9 @@ import java.util.Map;
  * then the measured runs, each on the same link; spawn opens a fresh link per run. Prints one JSON line
  * per workload, in the format shared with the C, Node and Python runners.
  */
+// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// warns about exactly that, and it is intended.
+@SuppressWarnings("try")
 final class Driver {
 
 	private final Link.Factory factory;

@@ -4,6 +4,9 @@ package io.github.sidecarchannels.benchmarks;
  * One running echo path to one child process, from the sending thread's point of view. Replies are
  * reported to {@link #sink} by the system's own delivery thread(s).
  */
+// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// warns about exactly that, and it is intended.
+@SuppressWarnings("try")
 abstract class Link implements AutoCloseable {
 
 	final ReplySink sink = new ReplySink();

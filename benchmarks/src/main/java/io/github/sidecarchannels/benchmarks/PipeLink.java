@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * {@code DataOutputStream} writing the same 4-byte length frame plus payload and flushing per message,
  * and a reader thread doing {@code readInt} and {@code readFully} on a buffered {@code DataInputStream}.
  */
+// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// warns about exactly that, and it is intended.
+@SuppressWarnings("try")
 final class PipeLink extends Link {
 
 	private static final int BUFFER = 64 * 1024;

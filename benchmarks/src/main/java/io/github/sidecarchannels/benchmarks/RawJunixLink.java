@@ -21,6 +21,9 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * (64 KiB reads parsed into 4-byte-framed messages on a stream, one record per read on seqpacket) and
  * copies every message into its own {@code byte[]}, the least a real consumer needs.
  */
+// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// warns about exactly that, and it is intended.
+@SuppressWarnings("try")
 final class RawJunixLink extends Link {
 
 	/** The starter's default max-message-size; also the largest benchmark message. */

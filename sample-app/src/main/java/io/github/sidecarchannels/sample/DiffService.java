@@ -111,6 +111,8 @@ class DiffService {
 	/** The child understood the request but could not diff it. */
 	static class SidecarReplyException extends RuntimeException {
 
+		private static final long serialVersionUID = 1L;
+
 		SidecarReplyException(String message) {
 			super("The diff sidecar answered with an error: " + message);
 		}

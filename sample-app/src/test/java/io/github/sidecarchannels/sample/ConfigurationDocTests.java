@@ -40,7 +40,8 @@ class ConfigurationDocTests {
 
 	/** Property names; bean names such as {@code sidecar.worker.inbound} in other tables do not match. */
 	private static final Pattern NAME = Pattern
-		.compile("`((?:sidecar\\.defaults|sidecar\\.processes|management\\.endpoint\\.sidecars)\\.[^`]+)`");
+		.compile("`((?:sidecar\\.defaults|sidecar\\.processes|sidecar\\.clients|management\\.endpoint\\.sidecars)\\.[^`]+"
+				+ "|sidecar\\.keep-alive)`");
 
 	private static Map<String, JsonNode> metadata;
 

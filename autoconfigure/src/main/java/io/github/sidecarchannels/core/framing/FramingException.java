@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
  */
 public class FramingException extends IOException {
 
+	private static final long serialVersionUID = 1L;
+
 	FramingException(String message) {
 		super(message);
 	}

@@ -35,6 +35,9 @@ public final class ChildCommand {
 	 */
 	private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
+	/** The version of the child contract (docs/protocol.md) the parent speaks: SIDECAR_PROTOCOL_VERSION. */
+	public static final int PROTOCOL_VERSION = 2;
+
 	private ChildCommand() {
 	}
 
@@ -108,6 +111,19 @@ public final class ChildCommand {
 		environment.put("SIDECAR_FRAMING", definition.framingWireName());
 		environment.put("SIDECAR_MAX_MESSAGE_SIZE", Integer.toString(definition.maxMessageSize()));
 		environment.put("SIDECAR_FD", definition.socketMode() == SocketMode.FD3 ? "3" : "0");
+		environment.put("SIDECAR_PROTOCOL_VERSION", Integer.toString(PROTOCOL_VERSION));
+		Path clients = definition.clientsDirectory();
+		if (clients != null) {
+			appendPath(environment, "PYTHONPATH", clients.resolve("python"));
+			appendPath(environment, "NODE_PATH", clients.resolve("node"));
+		}
+	}
+
+	/** Appended, so that a child's own copy of a client, earlier on its path, still wins. */
+	private static void appendPath(Map<String, String> environment, String variable, Path directory) {
+		String current = environment.get(variable);
+		environment.put(variable,
+				(current == null || current.isEmpty()) ? directory.toString() : current + File.pathSeparator + directory);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 """The sample app's sidecar: compares two texts with difflib.
 
-Started by the Spring Boot app as `python3 diff_sidecar.py` (see application.yml), one JSON request
+Started by the Spring Boot app as `python3 classpath:sidecars/diff_sidecar.py` (see application.yml;
+`import sidecar_channel` finds the client the starter puts on PYTHONPATH), one JSON request
 per line in, one JSON reply per line out, in request order:
 
     request:  {"left": "...", "right": "..."}
@@ -11,7 +12,8 @@ Every request gets exactly one reply, even one with missing fields: the parent m
 by order, so a skipped reply would shift every later answer onto the wrong request. The process
 ends when its input ends (the app stopped or died), as the protocol requires.
 
-Run it by hand: echo '{"left": "a", "right": "b"}' | python3 diff_sidecar.py
+Run it by hand from the repository root: echo '{"left": "a", "right": "b"}' \
+    | PYTHONPATH=clients/python python3 sample-app/src/main/resources/sidecars/diff_sidecar.py
 """
 
 import difflib
