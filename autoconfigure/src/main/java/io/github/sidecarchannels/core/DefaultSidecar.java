@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -99,6 +100,9 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	/** Accepted by a dead connection's writer but never written; goes first to the next child. */
 	private volatile List<Outgoing> carryOver = List.of();
 
+	/** Written to a dead child that never read them: reported before anything accepted after them. */
+	private final AtomicReference<List<Outgoing>> unread = new AtomicReference<>(List.of());
+
 	DefaultSidecar(SidecarDefinition definition, SidecarScheduler scheduler,
 			Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
 		this.definition = definition;
@@ -168,9 +172,15 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.inboundHeaders = Map.of(NAME_HEADER, name(), PID_HEADER, pid);
 	}
 
-	void disconnected(@Nullable Integer exitCode, List<Outgoing> unwritten) {
+	/**
+	 * @param unwritten accepted but never written: for the next child
+	 * @param unread written but never read by the child: reported, by {@link #reportUnread} or first
+	 * thing in {@link #undeliverable}
+	 */
+	void disconnected(@Nullable Integer exitCode, List<Outgoing> unwritten, List<Outgoing> unread) {
 		this.lastExitCode = exitCode;
 		this.carryOver = unwritten;
+		this.unread.set(unread);
 	}
 
 	List<Outgoing> takeCarryOver() {
@@ -212,6 +222,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	/** The carry-over and the queue, in order; the queue stays open for the next child. */
 	@Override
 	public void undeliverable(String reason) {
+		reportUnread();
 		List<Outgoing> unwritten = new ArrayList<>(takeCarryOver());
 		this.outboundQueue.drainTo(unwritten);
 		unwritten.remove(Outgoing.END_OF_INPUT);
@@ -220,14 +231,14 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	}
 
 	/** Written to a child that is gone now, but never read by it: reported, never written again. */
-	void unread(List<Outgoing> unread, String reason) {
+	void reportUnread() {
+		List<Outgoing> unread = this.unread.getAndSet(List.of());
 		for (Outgoing message : unread) {
 			if (message.request != null) {
 				this.correlation.retract(message.request);
 			}
 		}
-		this.errorReporter.undelivered(unread, "the child never read it (" + reason + ")", this.lastExitCode,
-				this::stderrTail);
+		this.errorReporter.undelivered(unread, "the child never read it", this.lastExitCode, this::stderrTail);
 	}
 
 	private void inboundUnhandled(Message<?> message) {

@@ -1,6 +1,7 @@
 package io.github.sidecarchannels.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -158,13 +159,15 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		String reason = this.stopRequested ? "was stopped" : describeEnd(failure);
 		SidecarExitedException cause = new SidecarExitedException(name(), exitCode, reason,
 				this.sidecar.stderrTail());
-		this.sidecar.disconnected(exitCode, this.connection.stopWriter(ProcessTree.KILL_GRACE));
+		List<Outgoing> unwritten = this.connection.stopWriter(ProcessTree.KILL_GRACE);
+		this.sidecar.disconnected(exitCode, unwritten, this.connection.unread());
 		if (!this.stopRequested) {
 			boolean failed = protocolViolation || this.outOfStep != null || failure != null || exitCode == null
 					|| exitCode != 0;
 			this.supervisor.childEnded(this, failed, withExitCode(reason, exitCode));
 		}
-		this.sidecar.unread(this.connection.unread(), withExitCode("it " + reason, exitCode));
+		// Unless giving up reported them already, ahead of the messages queued after them.
+		this.sidecar.reportUnread();
 		// The state says what happened before any caller hears of it.
 		this.sidecar.correlation().failAll(cause);
 		this.connection.close();

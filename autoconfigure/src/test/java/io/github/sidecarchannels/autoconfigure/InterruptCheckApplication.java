@@ -60,7 +60,7 @@ public class InterruptCheckApplication {
 			}
 			catch (RuntimeException ex) {
 				String message = String.valueOf(ex.getCause());
-				if (message.contains("never read")) {
+				if (message.contains("did not take the request")) {
 					neverRead++;
 				}
 				else {

@@ -1,6 +1,5 @@
 package io.github.sidecarchannels.core.transport;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
