@@ -8,10 +8,14 @@ import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.core.SidecarScheduler;
 import io.github.sidecarchannels.core.Sidecars;
+import io.github.sidecarchannels.rpc.SidecarRpcRegistry;
+import io.github.sidecarchannels.rpc.SidecarRpcs;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.newsclub.net.unix.AFUNIXSocketPair;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,6 +27,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.MessageChannel;
 
 /**
@@ -36,13 +41,17 @@ import org.springframework.messaging.MessageChannel;
  * <li>a {@link SidecarLifecycle} that starts them with the context and stops them with it;</li>
  * <li>a {@link SidecarFactory} that gives every sidecar its {@code sidecar.*} meters when a
  * {@link MeterRegistry} bean exists;</li>
+ * <li>with Jackson 3, a {@link SidecarRpcRegistry} giving every {@code json-rpc} sidecar NAME the bean
+ * {@code sidecar.NAME.rpc}, through the application's {@link JsonMapper} if it has one, and the handlers of
+ * {@link io.github.sidecarchannels.rpc.SidecarRpcHandler} beans;</li>
  * <li>with {@code spring-boot-health}, a {@link SidecarsHealthIndicator} named {@code sidecars};</li>
  * <li>with {@code spring-boot-actuator}, the {@link SidecarsEndpoint} {@code sidecars} when available.</li>
  * </ul>
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 		"org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration",
-		"org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration" })
+		"org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ AFUNIXSocketPair.class, MessageChannel.class })
 @EnableConfigurationProperties(SidecarProperties.class)
 @Import(SidecarBeanRegistrar.class)
@@ -101,6 +110,25 @@ public final class SidecarAutoConfiguration {
 		@ConditionalOnMissingBean
 		SidecarFactory sidecarFactory(SidecarScheduler scheduler) {
 			return (definition) -> Sidecars.create(definition, scheduler);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class SidecarRpcConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@Lazy(false)
+		@ConditionalOnMissingBean
+		SidecarRpcRegistry sidecarRpcRegistry(SidecarRegistry registry, ObjectProvider<JsonMapper> jsonMapper) {
+			return new SidecarRpcRegistry(registry, jsonMapper.getIfAvailable(SidecarRpcs::defaultMapper));
+		}
+
+		@Bean
+		static SidecarRpcHandlerRegistrar sidecarRpcHandlerRegistrar(ConfigurableListableBeanFactory beanFactory,
+				ObjectProvider<SidecarRpcRegistry> registry) {
+			return new SidecarRpcHandlerRegistrar(beanFactory, registry);
 		}
 
 	}

@@ -3,8 +3,12 @@ package io.github.sidecarchannels.autoconfigure;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.github.sidecarchannels.core.Protocol;
 import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarRegistry;
+import io.github.sidecarchannels.rpc.SidecarRpc;
+import io.github.sidecarchannels.rpc.SidecarRpcRegistry;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -18,14 +22,18 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
+import org.springframework.util.ClassUtils;
 
 /**
  * Registers, for every configured sidecar NAME, the beans {@code sidecar.NAME} ({@link Sidecar}),
  * {@code sidecar.NAME.outbound} ({@link MessageChannel}), {@code sidecar.NAME.inbound} and
- * {@code sidecar.NAME.errors} ({@link SubscribableChannel}), all taken from the {@link SidecarRegistry}. A bean the application
- * already defines under one of those names is left alone.
+ * {@code sidecar.NAME.errors} ({@link SubscribableChannel}), all taken from the {@link SidecarRegistry}, and
+ * for a {@code json-rpc} sidecar {@code sidecar.NAME.rpc} ({@link SidecarRpc}) from the
+ * {@link SidecarRpcRegistry}. A bean the application already defines under one of those names is left alone.
  */
 class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+
+	private static final String JSON_MAPPER = "tools.jackson.databind.json.JsonMapper";
 
 	private Environment environment;
 
@@ -43,7 +51,8 @@ class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		Map<String, Object> processes = Binder.get(this.environment)
+		Binder binder = Binder.get(this.environment);
+		Map<String, Object> processes = binder
 			.bind("sidecar.processes", Bindable.mapOf(String.class, Object.class))
 			.orElse(Map.of());
 		for (String name : processes.keySet()) {
@@ -52,7 +61,29 @@ class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 			register(registry, prefix + ".outbound", MessageChannel.class, name, Sidecar::outbound);
 			register(registry, prefix + ".inbound", SubscribableChannel.class, name, Sidecar::inbound);
 			register(registry, prefix + ".errors", SubscribableChannel.class, name, Sidecar::errors);
+			if (SidecarDefinitions.protocol(binder, name) == Protocol.JSON_RPC) {
+				registerRpc(registry, name);
+			}
 		}
+	}
+
+	/** A factory-method definition (not an instance supplier), so AOT can write it as code. */
+	private void registerRpc(BeanDefinitionRegistry registry, String name) {
+		if (!ClassUtils.isPresent(JSON_MAPPER, getClass().getClassLoader())) {
+			throw new SidecarConfigurationException(name, "protocol", "json-rpc needs Jackson 3 on the classpath ("
+					+ "tools.jackson.core:jackson-databind); add spring-boot-starter-json or set protocol: raw");
+		}
+		String beanName = "sidecar." + name + ".rpc";
+		if (registry.containsBeanDefinition(beanName)) {
+			return;
+		}
+		RootBeanDefinition definition = new RootBeanDefinition();
+		definition.setFactoryBeanName("sidecarRpcRegistry");
+		definition.setFactoryMethodName("get");
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
+		definition.setTargetType(SidecarRpc.class);
+		definition.setDestroyMethodName(null);
+		registry.registerBeanDefinition(beanName, definition);
 	}
 
 	private <T> void register(BeanDefinitionRegistry registry, String beanName, Class<T> type, String sidecarName,

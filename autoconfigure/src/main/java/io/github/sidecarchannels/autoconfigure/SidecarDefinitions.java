@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.github.sidecarchannels.core.Protocol;
 import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarDefinition;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -30,6 +32,12 @@ final class SidecarDefinitions {
 			definitions.add(builder.build());
 		});
 		return definitions;
+	}
+
+	/** Read before the registry exists, to know which sidecars get an rpc bean. */
+	static Protocol protocol(Binder binder, String name) {
+		return binder.bind("sidecar.processes." + name + ".protocol", Protocol.class)
+			.orElseGet(() -> binder.bind("sidecar.defaults.protocol", Protocol.class).orElse(Protocol.RAW));
 	}
 
 	static boolean autoStartup(SidecarProperties properties, String name) {
@@ -77,6 +85,9 @@ final class SidecarDefinitions {
 		settings.apply(SidecarProperties.Process::getMaxInFlight, builder::maxInFlight);
 		settings.apply(SidecarProperties.Process::getOutboundCapacity, builder::outboundCapacity);
 		settings.apply(SidecarProperties.Process::getMaxMessageSize, (size) -> builder.maxMessageSize(bytes(name, size)));
+		settings.apply(SidecarProperties.Process::getProtocol, builder::protocol);
+		settings.apply(SidecarProperties.Process::getRequestTimeout, builder::requestTimeout);
+		settings.apply((process) -> process.getJsonRpc().getCancellation(), builder::cancellation);
 		builder.restartPolicy(restartPolicy(own.getRestart(), defaults.getRestart()));
 		Map<String, String> environment = new LinkedHashMap<>(defaults.getEnvironment());
 		environment.putAll(own.getEnvironment());

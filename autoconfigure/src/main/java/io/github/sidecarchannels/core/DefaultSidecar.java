@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -23,7 +24,9 @@ import io.github.sidecarchannels.core.framing.Framing;
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import io.github.sidecarchannels.core.process.StderrPump;
 import io.github.sidecarchannels.core.request.FifoCorrelation;
+import io.github.sidecarchannels.core.request.IdCorrelation;
 import io.github.sidecarchannels.core.request.PendingRequest;
+import io.github.sidecarchannels.core.request.ProtocolExchange;
 import io.github.sidecarchannels.core.request.RequestCorrelation;
 import io.github.sidecarchannels.core.supervision.Supervisor;
 import io.github.sidecarchannels.core.transport.ChildConnection;
@@ -47,11 +50,12 @@ import org.springframework.messaging.support.GenericMessage;
  * <li>one child's life (process tree, connection threads, stderr, its end): {@link ProcessChild};</li>
  * <li>the bounded outbound queue, which outlives children so messages accepted during a restart go to
  * the next one, and what a dead child never wrote ({@link #carryOver});</li>
- * <li>request/reply: {@link RequestCorrelation};</li>
+ * <li>request/reply: {@link RequestCorrelation}, first in first out for raw, by id for json-rpc, whose
+ * layer on top reaches the sidecar through {@link ProtocolExchange};</li>
  * <li>what cannot be delivered: {@link ErrorReporter}.</li>
  * </ul>
  */
-final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Supervisor.Events {
+final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Supervisor.Events, ProtocolExchange {
 
 	private static final Logger logger = LoggerFactory.getLogger(DefaultSidecar.class);
 
@@ -91,6 +95,9 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	/** Accepted by a dead connection's writer but never written; goes first to the next child. */
 	private volatile List<Outgoing> carryOver = List.of();
 
+	/** The protocol layer that sees every frame first, if one is attached. */
+	private volatile @Nullable Consumer<Message<?>> router;
+
 	DefaultSidecar(SidecarDefinition definition, SidecarScheduler scheduler,
 			Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
 		this.definition = definition;
@@ -100,7 +107,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.payloads = new Payloads(definition.name(), framing, definition.maxMessageSize());
 		this.childLogger = LoggerFactory.getLogger("sidecar." + definition.name());
 		this.outboundQueue = new ArrayBlockingQueue<>(definition.outboundCapacity());
-		this.correlation = new FifoCorrelation(definition.maxInFlight());
+		this.correlation = (definition.protocol() == Protocol.JSON_RPC) ? new IdCorrelation(definition.maxInFlight())
+				: new FifoCorrelation(definition.maxInFlight());
 		this.supervisor = new Supervisor(definition.name(), definition.restartPolicy(), new ProcessRunner(this),
 				scheduler, this);
 		this.metrics = metricsFactory.apply(this.supervisor::state);
@@ -182,7 +190,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		return this.correlation;
 	}
 
-	SidecarMetrics metrics() {
+	@Override
+	public SidecarMetrics metrics() {
 		return this.metrics;
 	}
 
@@ -215,7 +224,11 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	public void frame(Object payload, int size) {
 		this.metrics.received(size);
 		Message<Object> message = new GenericMessage<>(payload, this.inboundHeaders);
-		if (!this.correlation.complete(message)) {
+		Consumer<Message<?>> router = this.router;
+		if (router != null) {
+			router.accept(message);
+		}
+		else if (!this.correlation.complete(message)) {
 			this.inbound.send(message);
 		}
 	}
@@ -289,13 +302,23 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	@Override
 	public CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout) {
 		PendingRequest request = new PendingRequest(this.metrics);
+		if (this.correlation instanceof IdCorrelation) {
+			request.fail(this.payloads.reject(null, "requests on a json-rpc sidecar need ids; call through the "
+					+ "sidecar." + name() + ".rpc bean (SidecarRpc) instead, or set protocol: raw"));
+			return request.future();
+		}
+		submit(request, payload, timeout);
+		return request.future();
+	}
+
+	private void submit(PendingRequest request, Object payload, Duration timeout) {
 		long deadline = request.startNanos() + timeout.toNanos();
 		try {
 			ByteBuffer bytes = this.payloads.toBytes(payload, null);
 			if (!this.correlation.tryAcquire(remaining(deadline))) {
 				request.fail(new SidecarTimeoutException(name(), timeout,
 						"no request slot freed up (max-in-flight " + this.definition.maxInFlight() + ")"));
-				return request.future();
+				return;
 			}
 			queue(request, bytes, deadline, timeout);
 		}
@@ -306,7 +329,6 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			Thread.currentThread().interrupt();
 			request.fail(new MessageDeliveryException("Sidecar '" + name() + "': interrupted while queueing a request"));
 		}
-		return request.future();
 	}
 
 	private void queue(PendingRequest request, ByteBuffer bytes, long deadline, Duration timeout)
@@ -325,12 +347,54 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			return;
 		}
 		request.timeout(this.scheduler.schedule(
-				() -> request.fail(new SidecarTimeoutException(name(), timeout, "no reply arrived")),
+				() -> this.correlation.timedOut(request, new SidecarTimeoutException(name(), timeout, "no reply arrived")),
 				remaining(deadline)));
 	}
 
 	private static long remaining(long deadline) {
 		return Math.max(0, deadline - System.nanoTime());
+	}
+
+	// ---- the protocol layer's seam (json-rpc) -------------------------------------------------------
+
+	@Override
+	public void routeFrames(Consumer<Message<?>> router) {
+		this.router = router;
+	}
+
+	@Override
+	public PendingRequest call(long id, String method, ByteBuffer payload, Duration timeout) {
+		PendingRequest call = new PendingRequest(this.metrics, method, id);
+		submit(call, payload, timeout);
+		return call;
+	}
+
+	@Override
+	public boolean complete(long id, Message<?> response, boolean error) {
+		return (this.correlation instanceof IdCorrelation byId)
+				&& byId.complete(id, response, error ? SidecarMetrics.Outcome.ERROR : SidecarMetrics.Outcome.SUCCESS);
+	}
+
+	@Override
+	public void abandon(PendingRequest call, RuntimeException cause) {
+		if (this.correlation instanceof IdCorrelation byId) {
+			byId.giveUp(call, cause);
+		}
+	}
+
+	@Override
+	public void deliverInbound(Message<?> message) {
+		this.inbound.send(message);
+	}
+
+	@Override
+	public void reportInbound(String type, String description, Message<?> message) {
+		this.errorReporter.inboundRejected(type, description, message);
+	}
+
+	@Override
+	public void reportOutbound(String type, String description, RuntimeException cause) {
+		this.errorReporter.outboundFailed(type, description, cause);
 	}
 
 	// ---- what it is -----------------------------------------------------------------------------
