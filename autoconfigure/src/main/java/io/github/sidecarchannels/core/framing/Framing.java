@@ -12,7 +12,7 @@ import io.github.sidecarchannels.core.Transport;
 public interface Framing {
 
 	/**
-	 * @return the bytes this framing adds to every payload
+	 * @return the most bytes this framing adds to a payload (content-length headers vary with the length)
 	 */
 	int overhead();
 
