@@ -10,6 +10,7 @@ import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.rpc.SidecarRpc;
 import io.github.sidecarchannels.rpc.SidecarRpcRegistry;
 
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -31,13 +32,21 @@ import org.springframework.util.ClassUtils;
  * for a {@code json-rpc} sidecar {@code sidecar.NAME.rpc} ({@link SidecarRpc}) from the
  * {@link SidecarRpcRegistry}. A bean the application already defines under one of those names is left alone.
  */
-class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class SidecarBeanRegistrar
+		implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware, BeanClassLoaderAware {
 
 	private static final String JSON_MAPPER = "tools.jackson.databind.json.JsonMapper";
 
 	private Environment environment;
 
 	private BeanFactory beanFactory;
+
+	private ClassLoader classLoader;
+
+	@Override
+	public void setBeanClassLoader(ClassLoader classLoader) {
+		this.classLoader = classLoader;
+	}
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -69,7 +78,7 @@ class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 
 	/** A factory-method definition (not an instance supplier), so AOT can write it as code. */
 	private void registerRpc(BeanDefinitionRegistry registry, String name) {
-		if (!ClassUtils.isPresent(JSON_MAPPER, getClass().getClassLoader())) {
+		if (!ClassUtils.isPresent(JSON_MAPPER, this.classLoader)) {
 			throw new SidecarConfigurationException(name, "protocol", "json-rpc needs Jackson 3 on the classpath ("
 					+ "tools.jackson.core:jackson-databind); add spring-boot-starter-json or set protocol: raw");
 		}
