@@ -89,7 +89,7 @@ class SidecarConfigurationTests {
 					.filter((line) -> !((String) line).startsWith("PWD="))
 					.toList();
 				assertThat(variables).containsExactlyInAnyOrder("ONLY_ME=yes", "SIDECAR_FD=0", "SIDECAR_FRAMING=lines",
-						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_TRANSPORT=stream");
+						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_PROTOCOL=raw", "SIDECAR_TRANSPORT=stream");
 			});
 	}
 
