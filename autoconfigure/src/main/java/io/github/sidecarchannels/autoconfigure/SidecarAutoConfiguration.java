@@ -10,11 +10,15 @@ import io.github.sidecarchannels.core.SidecarScheduler;
 import io.github.sidecarchannels.core.SidecarStateListener;
 import io.github.sidecarchannels.core.Sidecars;
 import io.github.sidecarchannels.core.process.ChildFiles;
+import io.github.sidecarchannels.rpc.SidecarRpcRegistry;
+import io.github.sidecarchannels.rpc.SidecarRpcs;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.newsclub.net.unix.AFUNIXSocketPair;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,6 +28,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.messaging.MessageChannel;
 
@@ -43,11 +48,15 @@ import org.springframework.messaging.MessageChannel;
  * JVM alive meanwhile unless {@code sidecar.keep-alive} is false;</li>
  * <li>a {@link SidecarFactory} that gives every sidecar its {@code sidecar.*} meters when a
  * {@link MeterRegistry} bean exists;</li>
+ * <li>with Jackson 3, a {@link SidecarRpcRegistry} giving every {@code json-rpc} sidecar NAME the bean
+ * {@code sidecar.NAME.rpc}, through the application's {@link JsonMapper} if it has one, and the handlers of
+ * {@link io.github.sidecarchannels.rpc.SidecarRpcHandler} beans;</li>
  * </ul>
  * The {@code sidecars} health contributor and Actuator endpoint have auto-configurations of their own,
  * in the {@code health} and {@code endpoint} packages.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnClass({ AFUNIXSocketPair.class, MessageChannel.class })
 @EnableConfigurationProperties(SidecarProperties.class)
 @Import(SidecarBeanRegistrar.class)
@@ -136,6 +145,25 @@ public final class SidecarAutoConfiguration {
 		@ConditionalOnMissingBean
 		SidecarFactory sidecarFactory(SidecarScheduler scheduler) {
 			return (definition) -> Sidecars.create(definition, scheduler);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class SidecarRpcConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@Lazy(false)
+		@ConditionalOnMissingBean
+		SidecarRpcRegistry sidecarRpcRegistry(SidecarRegistry registry, ObjectProvider<JsonMapper> jsonMapper) {
+			return new SidecarRpcRegistry(registry, jsonMapper.getIfAvailable(SidecarRpcs::defaultMapper));
+		}
+
+		@Bean
+		static SidecarRpcHandlerRegistrar sidecarRpcHandlerRegistrar(ConfigurableListableBeanFactory beanFactory,
+				ObjectProvider<SidecarRpcRegistry> registry) {
+			return new SidecarRpcHandlerRegistrar(beanFactory, registry);
 		}
 
 	}

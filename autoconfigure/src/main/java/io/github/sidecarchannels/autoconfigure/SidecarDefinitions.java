@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.github.sidecarchannels.core.Protocol;
 import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarDefinition;
@@ -16,6 +17,7 @@ import io.github.sidecarchannels.core.process.ChildFiles;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -46,6 +48,12 @@ final class SidecarDefinitions {
 			startupGrace(properties, name);
 		});
 		return definitions;
+	}
+
+	/** Read before the registry exists, to know which sidecars get an rpc bean. */
+	static Protocol protocol(Binder binder, String name) {
+		return binder.bind("sidecar.processes." + name + ".protocol", Protocol.class)
+			.orElseGet(() -> binder.bind("sidecar.defaults.protocol", Protocol.class).orElse(Protocol.RAW));
 	}
 
 	static boolean autoStartup(SidecarProperties properties, String name) {
@@ -113,6 +121,9 @@ final class SidecarDefinitions {
 		settings.apply(SidecarProperties.Process::getOutboundBufferSize,
 				(size) -> builder.outboundBufferSize(size.toBytes()));
 		settings.apply(SidecarProperties.Process::getMaxMessageSize, (size) -> builder.maxMessageSize(bytes(name, size)));
+		settings.apply(SidecarProperties.Process::getProtocol, builder::protocol);
+		settings.apply(SidecarProperties.Process::getRequestTimeout, builder::requestTimeout);
+		settings.apply((process) -> process.getJsonRpc().getCancellation(), builder::cancellation);
 		builder.restartPolicy(restartPolicy(own.getRestart(), defaults.getRestart()));
 		Map<String, String> environment = new LinkedHashMap<>(defaults.getEnvironment());
 		environment.putAll(own.getEnvironment());

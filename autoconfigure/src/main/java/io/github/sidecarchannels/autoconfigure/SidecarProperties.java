@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.sidecarchannels.core.FramingType;
+import io.github.sidecarchannels.core.Protocol;
 import io.github.sidecarchannels.core.RestartPolicy;
+import io.github.sidecarchannels.core.RpcCancellation;
 import io.github.sidecarchannels.core.SocketMode;
 import io.github.sidecarchannels.core.Transport;
 
@@ -128,9 +130,9 @@ public class SidecarProperties {
 		private @Nullable Transport transport;
 
 		/**
-		 * Message framing on a stream transport: 'lines' (UTF-8, newline-terminated, String payloads) or
-		 * 'length-prefixed' (4-byte big-endian length, byte[] payloads). Ignored for seqpacket. Default:
-		 * lines.
+		 * Message framing on a stream transport: 'lines' (UTF-8, newline-terminated, String payloads),
+		 * 'length-prefixed' (4-byte big-endian length, byte[] payloads) or 'content-length' (the LSP base
+		 * protocol, byte[] payloads). Ignored for seqpacket. Default: lines.
 		 */
 		private @Nullable FramingType framing;
 
@@ -181,6 +183,22 @@ public class SidecarProperties {
 		private @Nullable Boolean failFast;
 
 		/**
+		 * What the messages mean: 'raw' (plain payloads, requests answered first in, first out) or
+		 * 'json-rpc' (JSON-RPC 2.0, calls matched by id, through the sidecar.NAME.rpc bean). Default: raw.
+		 */
+		private @Nullable Protocol protocol;
+
+		/**
+		 * Timeout of JSON-RPC calls that do not pass one. Default: 30s.
+		 */
+		private @Nullable Duration requestTimeout;
+
+		/**
+		 * JSON-RPC settings, used with protocol json-rpc.
+		 */
+		private final JsonRpc jsonRpc = new JsonRpc();
+
+		/**
 		 * When and how fast the child is started again after it exits on its own.
 		 */
 		private final Restart restart = new Restart();
@@ -189,6 +207,26 @@ public class SidecarProperties {
 		 * What the application's startup waits for.
 		 */
 		private final Startup startup = new Startup();
+
+		public @Nullable Protocol getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(@Nullable Protocol protocol) {
+			this.protocol = protocol;
+		}
+
+		public @Nullable Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(@Nullable Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		public JsonRpc getJsonRpc() {
+			return this.jsonRpc;
+		}
 
 		public @Nullable List<String> getCommand() {
 			return this.command;
@@ -330,6 +368,27 @@ public class SidecarProperties {
 
 		public void setGrace(Duration grace) {
 			this.grace = grace;
+		}
+
+	}
+
+	/**
+	 * JSON-RPC settings of a sidecar.
+	 */
+	public static class JsonRpc {
+
+		/**
+		 * What the child is told when a call times out or its future is cancelled: 'none', 'lsp'
+		 * ($/cancelRequest) or 'mcp' (notifications/cancelled). Default: none.
+		 */
+		private RpcCancellation cancellation;
+
+		public RpcCancellation getCancellation() {
+			return this.cancellation;
+		}
+
+		public void setCancellation(RpcCancellation cancellation) {
+			this.cancellation = cancellation;
 		}
 
 	}

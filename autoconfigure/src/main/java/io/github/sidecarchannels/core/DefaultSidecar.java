@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -24,7 +25,9 @@ import io.github.sidecarchannels.core.framing.Framing;
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import io.github.sidecarchannels.core.process.StderrPump;
 import io.github.sidecarchannels.core.request.FifoCorrelation;
+import io.github.sidecarchannels.core.request.IdCorrelation;
 import io.github.sidecarchannels.core.request.PendingRequest;
+import io.github.sidecarchannels.core.request.ProtocolExchange;
 import io.github.sidecarchannels.core.request.RequestCorrelation;
 import io.github.sidecarchannels.core.supervision.Supervisor;
 import io.github.sidecarchannels.core.transport.ChildConnection;
@@ -49,11 +52,12 @@ import org.springframework.messaging.support.GenericMessage;
  * <li>one child's life (process tree, connection threads, stderr, its end): {@link ProcessChild};</li>
  * <li>the outbound queue, bounded in messages and in bytes ({@link OutboundBudget}), which outlives children so messages accepted during a restart go to
  * the next one, and what a dead child never wrote ({@link #carryOver});</li>
- * <li>request/reply: {@link RequestCorrelation};</li>
+ * <li>request/reply: {@link RequestCorrelation}, first in first out for raw, by id for json-rpc, whose
+ * layer on top reaches the sidecar through {@link ProtocolExchange};</li>
  * <li>what cannot be delivered: {@link ErrorReporter}.</li>
  * </ul>
  */
-final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Supervisor.Events {
+final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Supervisor.Events, ProtocolExchange {
 
 	private static final Logger logger = LoggerFactory.getLogger(DefaultSidecar.class);
 
@@ -102,6 +106,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	/** Written to a dead child that never read them: reported before anything accepted after them. */
 	private final AtomicReference<List<Outgoing>> unread = new AtomicReference<>(List.of());
+	/** The protocol layer that sees every frame first, if one is attached. */
+	private volatile @Nullable Consumer<Message<?>> router;
 
 	DefaultSidecar(SidecarDefinition definition, SidecarScheduler scheduler,
 			Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
@@ -113,7 +119,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.childLogger = LoggerFactory.getLogger("sidecar." + definition.name());
 		this.outboundQueue = new ArrayBlockingQueue<>(definition.outboundCapacity());
 		this.outboundBudget = new OutboundBudget(definition.outboundBufferSize());
-		this.correlation = new FifoCorrelation(definition.maxInFlight(), this::replyStreamOutOfStep);
+		this.correlation = (definition.protocol() == Protocol.JSON_RPC) ? new IdCorrelation(definition.maxInFlight())
+				: new FifoCorrelation(definition.maxInFlight(), this::replyStreamOutOfStep);
 		this.supervisor = new Supervisor(definition.name(), definition.restartPolicy(), new ProcessRunner(this),
 				scheduler, this);
 		this.metrics = metricsFactory.apply(this.supervisor::state);
@@ -205,7 +212,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		return this.correlation;
 	}
 
-	SidecarMetrics metrics() {
+	@Override
+	public SidecarMetrics metrics() {
 		return this.metrics;
 	}
 
@@ -251,7 +259,11 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	public void frame(Object payload, int size) {
 		this.metrics.received(size);
 		Message<Object> message = new GenericMessage<>(payload, this.inboundHeaders);
-		if (!this.correlation.complete(message)) {
+		Consumer<Message<?>> router = this.router;
+		if (router != null) {
+			router.accept(message);
+		}
+		else if (!this.correlation.complete(message)) {
 			this.inbound.send(message);
 		}
 	}
@@ -357,13 +369,23 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	public CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout) {
 		checkRequestArguments(payload, timeout);
 		PendingRequest request = new PendingRequest(this.metrics);
+		if (this.correlation instanceof IdCorrelation) {
+			request.fail(this.payloads.reject(null, "requests on a json-rpc sidecar need ids; call through the "
+					+ "sidecar." + name() + ".rpc bean (SidecarRpc) instead, or set protocol: raw"));
+			return request.future();
+		}
+		submit(request, payload, timeout);
+		return request.future();
+	}
+
+	private void submit(PendingRequest request, Object payload, Duration timeout) {
 		long deadline = request.startNanos() + timeout.toNanos();
 		try {
 			ByteBuffer bytes = this.payloads.toBytes(payload, null);
 			if (!this.correlation.tryAcquire(remaining(deadline))) {
 				request.fail(new SidecarTimeoutException(name(), timeout,
 						"no request slot freed up (max-in-flight " + this.definition.maxInFlight() + ")"));
-				return request.future();
+				return;
 			}
 			queue(request, bytes, deadline, timeout);
 		}
@@ -374,7 +396,6 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			Thread.currentThread().interrupt();
 			request.fail(new MessageDeliveryException("Sidecar '" + name() + "': interrupted while queueing a request"));
 		}
-		return request.future();
 	}
 
 	/** A caller's mistake is thrown before anything is queued: nothing reaches the child. */
@@ -404,12 +425,54 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			return;
 		}
 		request.timeout(this.scheduler.schedule(
-				() -> request.fail(new SidecarTimeoutException(name(), timeout, "no reply arrived")),
+				() -> this.correlation.timedOut(request, new SidecarTimeoutException(name(), timeout, "no reply arrived")),
 				remaining(deadline)));
 	}
 
 	private static long remaining(long deadline) {
 		return Math.max(0, deadline - System.nanoTime());
+	}
+
+	// ---- the protocol layer's seam (json-rpc) -------------------------------------------------------
+
+	@Override
+	public void routeFrames(Consumer<Message<?>> router) {
+		this.router = router;
+	}
+
+	@Override
+	public PendingRequest call(long id, String method, ByteBuffer payload, Duration timeout) {
+		PendingRequest call = new PendingRequest(this.metrics, method, id);
+		submit(call, payload, timeout);
+		return call;
+	}
+
+	@Override
+	public boolean complete(long id, Message<?> response, boolean error) {
+		return (this.correlation instanceof IdCorrelation byId)
+				&& byId.complete(id, response, error ? SidecarMetrics.Outcome.ERROR : SidecarMetrics.Outcome.SUCCESS);
+	}
+
+	@Override
+	public void abandon(PendingRequest call, RuntimeException cause) {
+		if (this.correlation instanceof IdCorrelation byId) {
+			byId.giveUp(call, cause);
+		}
+	}
+
+	@Override
+	public void deliverInbound(Message<?> message) {
+		this.inbound.send(message);
+	}
+
+	@Override
+	public void reportInbound(String type, String description, Message<?> message) {
+		this.errorReporter.inboundRejected(type, description, message);
+	}
+
+	@Override
+	public void reportOutbound(String type, String description, RuntimeException cause) {
+		this.errorReporter.outboundFailed(type, description, cause);
 	}
 
 	// ---- what it is -----------------------------------------------------------------------------

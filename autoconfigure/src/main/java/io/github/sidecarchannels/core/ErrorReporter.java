@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.MessageHandlingException;
+import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.ErrorMessage;
 
@@ -73,6 +74,16 @@ final class ErrorReporter {
 		this.errors.send(new ErrorMessage(
 				new MessageHandlingException(message, "Sidecar '" + this.name + "': an inbound subscriber failed",
 						failure)));
+	}
+
+	void inboundRejected(String type, String description, Message<?> message) {
+		this.metrics.error(type);
+		this.errors.send(new ErrorMessage(new MessageHandlingException(message, description)));
+	}
+
+	void outboundFailed(String type, String description, RuntimeException cause) {
+		this.metrics.error(type);
+		this.errors.send(new ErrorMessage(new MessagingException(description, cause)));
 	}
 
 	/** Last resort: nobody listens on the error channel, so the log is where it is reported. */

@@ -17,7 +17,15 @@ public enum FramingType {
 	 * Integration's length-header serializer and Erlang's {@code {packet,4}}. Inbound payloads are
 	 * {@code byte[]}.
 	 */
-	LENGTH_PREFIXED("length-prefixed");
+	LENGTH_PREFIXED("length-prefixed"),
+
+	/**
+	 * The base protocol of the Language Server Protocol: a {@code Content-Length: N} header block ended
+	 * by a blank line ({@code \r\n\r\n}), then N bytes. Written exactly as
+	 * {@code Content-Length: N\r\n\r\n}; read leniently (header names in any case, other headers such
+	 * as {@code Content-Type} ignored). Inbound payloads are {@code byte[]}.
+	 */
+	CONTENT_LENGTH("content-length");
 
 	private final String wireName;
 

@@ -33,6 +33,8 @@ public final class SidecarDefinition {
 
 	/** Default {@link #outboundBufferSize()}: 16 MiB. */
 	public static final long DEFAULT_OUTBOUND_BUFFER_SIZE = 16L * 1024 * 1024;
+	/** Default {@link #requestTimeout()}. */
+	public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
 	private final String name;
 
@@ -63,6 +65,11 @@ public final class SidecarDefinition {
 	private final RestartPolicy restartPolicy;
 
 	private final @Nullable Path clientsDirectory;
+	private final Protocol protocol;
+
+	private final Duration requestTimeout;
+
+	private final RpcCancellation cancellation;
 
 	private SidecarDefinition(Builder builder) {
 		this.name = builder.name;
@@ -80,6 +87,9 @@ public final class SidecarDefinition {
 		this.outboundBufferSize = builder.outboundBufferSize;
 		this.restartPolicy = builder.restartPolicy;
 		this.clientsDirectory = builder.clientsDirectory;
+		this.protocol = builder.protocol;
+		this.requestTimeout = builder.requestTimeout;
+		this.cancellation = builder.cancellation;
 	}
 
 	/**
@@ -109,7 +119,10 @@ public final class SidecarDefinition {
 			.outboundCapacity(this.outboundCapacity)
 			.outboundBufferSize(this.outboundBufferSize)
 			.restartPolicy(this.restartPolicy)
-			.clientsDirectory(this.clientsDirectory);
+			.clientsDirectory(this.clientsDirectory)
+			.protocol(this.protocol)
+			.requestTimeout(this.requestTimeout)
+			.cancellation(this.cancellation);
 	}
 
 	/** @return the sidecar's name */
@@ -194,7 +207,21 @@ public final class SidecarDefinition {
 		return this.restartPolicy;
 	}
 
-	/** @return the framing's wire name, as the child sees it in {@code SIDECAR_FRAMING} */
+	/** @return what the messages mean: raw payloads or JSON-RPC 2.0 */
+	public Protocol protocol() {
+		return this.protocol;
+	}
+
+	/** @return the timeout of JSON-RPC calls that do not pass one */
+	public Duration requestTimeout() {
+		return this.requestTimeout;
+	}
+
+	/** @return what a json-rpc sidecar tells the child when a call times out or is cancelled */
+	public RpcCancellation cancellation() {
+		return this.cancellation;
+	}
+
 	/**
 	 * @return the framing as the child sees it in {@code SIDECAR_FRAMING}: {@code seqpacket} on the
 	 * seqpacket transport (which ignores the framing setting), else the framing's wire name
@@ -206,7 +233,7 @@ public final class SidecarDefinition {
 	@Override
 	public String toString() {
 		return "SidecarDefinition[" + this.name + " " + this.command + ", " + this.transport + "/" + framingWireName()
-				+ "]";
+				+ "/" + this.protocol.wireName() + "]";
 	}
 
 	/**
@@ -243,6 +270,11 @@ public final class SidecarDefinition {
 		private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
 
 		private @Nullable Path clientsDirectory;
+		private Protocol protocol = Protocol.RAW;
+
+		private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+
+		private RpcCancellation cancellation = RpcCancellation.NONE;
 
 		private Builder(String name) {
 			this.name = name;
@@ -405,6 +437,33 @@ public final class SidecarDefinition {
 		}
 
 		/**
+		 * @param protocol what the messages mean: raw payloads or JSON-RPC 2.0
+		 * @return this builder
+		 */
+		public Builder protocol(Protocol protocol) {
+			this.protocol = protocol;
+			return this;
+		}
+
+		/**
+		 * @param requestTimeout the timeout of JSON-RPC calls that do not pass one
+		 * @return this builder
+		 */
+		public Builder requestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+			return this;
+		}
+
+		/**
+		 * @param cancellation what a json-rpc sidecar tells the child when a call times out or is cancelled
+		 * @return this builder
+		 */
+		public Builder cancellation(RpcCancellation cancellation) {
+			this.cancellation = cancellation;
+			return this;
+		}
+
+		/**
 		 * Validate the settings and build the definition. The command is checked when the sidecar
 		 * starts, so that with fail-fast off a bad command leaves one sidecar failed, not the
 		 * application.
@@ -416,7 +475,12 @@ public final class SidecarDefinition {
 				throw new SidecarConfigurationException(String.valueOf(this.name), "name", "a sidecar needs a non-empty name");
 			}
 			require(this.transport != null, "transport", "the transport must be stream or seqpacket");
-			require(this.framing != null, "framing", "the framing must be lines or length-prefixed");
+			require(this.framing != null, "framing", "the framing must be lines, length-prefixed or content-length");
+			require(this.protocol != null, "protocol", "the protocol must be raw or json-rpc");
+			require(this.requestTimeout != null && !this.requestTimeout.isNegative()
+					&& !this.requestTimeout.isZero(), "request-timeout",
+					"the request timeout must be positive, got " + this.requestTimeout);
+			require(this.cancellation != null, "json-rpc.cancellation", "the cancellation must be none, lsp or mcp");
 			require(this.socketMode != null, "socket", "the socket mode must be stdio or fd3");
 			require(this.maxMessageSize > 0 && this.maxMessageSize <= MAX_MESSAGE_SIZE_LIMIT, "max-message-size",
 					"the maximum message size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT + " bytes, got "

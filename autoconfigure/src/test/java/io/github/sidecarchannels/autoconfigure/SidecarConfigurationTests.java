@@ -92,7 +92,7 @@ class SidecarConfigurationTests {
 					.toList();
 				Path clients = context.getBean(ChildFiles.class).clients();
 				assertThat(variables).containsExactlyInAnyOrder("ONLY_ME=yes", "SIDECAR_FD=0", "SIDECAR_FRAMING=lines",
-						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_TRANSPORT=stream",
+						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_PROTOCOL=raw", "SIDECAR_TRANSPORT=stream",
 						"SIDECAR_PROTOCOL_VERSION=2", "PYTHONPATH=" + clients.resolve("python"),
 						"NODE_PATH=" + clients.resolve("node"));
 			});

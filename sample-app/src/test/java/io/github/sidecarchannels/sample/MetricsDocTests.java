@@ -97,7 +97,10 @@ class MetricsDocTests {
 		while (row.find()) {
 			tabled.add(row.group(1));
 		}
-		assertThat(tabled).as("meters in the table of " + DOC).isEqualTo(registered);
+		// The sample has no json-rpc sidecar: the meters only those register are documented all the same.
+		Set<String> expected = new TreeSet<>(registered);
+		expected.add("sidecar.handled");
+		assertThat(tabled).as("meters in the table of " + DOC).isEqualTo(expected);
 
 		String scrape = http.get()
 			.uri("/actuator/prometheus")

@@ -2,7 +2,6 @@ package io.github.sidecarchannels.core.framing;
 
 import java.nio.ByteBuffer;
 
-import io.github.sidecarchannels.core.FramingType;
 import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.Transport;
 
@@ -13,7 +12,7 @@ import io.github.sidecarchannels.core.Transport;
 public interface Framing {
 
 	/**
-	 * @return the bytes this framing adds to every payload
+	 * @return the most bytes this framing adds to a payload (content-length headers vary with the length)
 	 */
 	int overhead();
 
@@ -56,7 +55,11 @@ public interface Framing {
 		if (definition.transport() == Transport.SEQPACKET) {
 			return RecordFraming.INSTANCE;
 		}
-		return (definition.framing() == FramingType.LINES) ? new LineFraming() : LengthPrefixedFraming.INSTANCE;
+		return switch (definition.framing()) {
+			case LINES -> new LineFraming();
+			case LENGTH_PREFIXED -> LengthPrefixedFraming.INSTANCE;
+			case CONTENT_LENGTH -> ContentLengthFraming.INSTANCE;
+		};
 	}
 
 }

@@ -34,7 +34,10 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 
 	private final Counter restarts;
 
-	private final Map<Outcome, Timer> requests = new EnumMap<>(Outcome.class);
+	/** By method, then outcome; methods are the application's own, so the set stays small. */
+	private final Map<String, Map<Outcome, Timer>> requests = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> handled = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
@@ -68,12 +71,7 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 			.description("Times the sidecar's child was started again after it exited")
 			.tags(this.tags)
 			.register(registry);
-		for (Outcome outcome : Outcome.values()) {
-			this.requests.put(outcome, Timer.builder("sidecar.requests")
-				.description("Request/reply exchanges with the sidecar")
-				.tags(this.tags.and("outcome", outcome.tag()))
-				.register(registry));
-		}
+		this.requests.put(NO_METHOD, requestTimers(NO_METHOD));
 		Gauge.builder("sidecar.up", state, (supplier) -> (supplier.get() == SidecarState.RUNNING) ? 1 : 0)
 			.description("1 while the sidecar's child is running, else 0")
 			.tags(this.tags)
@@ -93,9 +91,28 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 		this.bytesReceived.increment(payloadBytes);
 	}
 
+	private Map<Outcome, Timer> requestTimers(String method) {
+		Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
+		for (Outcome outcome : Outcome.values()) {
+			timers.put(outcome, Timer.builder("sidecar.requests")
+				.description("Request/reply exchanges (raw requests and JSON-RPC calls) with the sidecar")
+				.tags(this.tags.and("method", method, "outcome", outcome.tag()))
+				.register(this.registry));
+		}
+		return timers;
+	}
+
 	@Override
-	public void request(Outcome outcome, long nanos) {
-		this.requests.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+	public void request(String method, Outcome outcome, long nanos) {
+		this.requests.computeIfAbsent(method, this::requestTimers).get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void handled(String method, String outcome, long nanos) {
+		this.handled.computeIfAbsent(method + " " + outcome, (key) -> Timer.builder("sidecar.handled")
+			.description("Calls from the sidecar's child answered by the application")
+			.tags(this.tags.and("method", method, "outcome", outcome))
+			.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override

@@ -110,6 +110,7 @@ public final class ChildCommand {
 		environment.put("SIDECAR_TRANSPORT", definition.transport().wireName());
 		environment.put("SIDECAR_FRAMING", definition.framingWireName());
 		environment.put("SIDECAR_MAX_MESSAGE_SIZE", Integer.toString(definition.maxMessageSize()));
+		environment.put("SIDECAR_PROTOCOL", definition.protocol().wireName());
 		environment.put("SIDECAR_FD", definition.socketMode() == SocketMode.FD3 ? "3" : "0");
 		environment.put("SIDECAR_PROTOCOL_VERSION", Integer.toString(PROTOCOL_VERSION));
 		Path clients = definition.clientsDirectory();

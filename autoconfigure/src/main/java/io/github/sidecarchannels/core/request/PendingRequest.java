@@ -22,6 +22,10 @@ public final class PendingRequest {
 
 	private final SidecarMetrics metrics;
 
+	private final String method;
+
+	private final long id;
+
 	private final AtomicBoolean settled = new AtomicBoolean();
 
 	private final AtomicBoolean released = new AtomicBoolean();
@@ -38,7 +42,33 @@ public final class PendingRequest {
 	 * @param metrics where its outcome is counted
 	 */
 	public PendingRequest(SidecarMetrics metrics) {
+		this(metrics, SidecarMetrics.NO_METHOD, -1);
+	}
+
+	/**
+	 * @param metrics where its outcome is counted
+	 * @param method the JSON-RPC method, the {@code method} tag of its meter
+	 * @param id the JSON-RPC id its response carries
+	 */
+	public PendingRequest(SidecarMetrics metrics, String method, long id) {
 		this.metrics = metrics;
+		this.method = method;
+		this.id = id;
+	}
+
+	/** @return the JSON-RPC method, or {@code none} for a raw request */
+	public String method() {
+		return this.method;
+	}
+
+	/** @return the JSON-RPC id, or -1 for a raw request */
+	public long id() {
+		return this.id;
+	}
+
+	/** @return whether it succeeded or failed already */
+	public boolean isSettled() {
+		return this.settled.get();
 	}
 
 	public CompletableFuture<Message<?>> future() {
@@ -51,8 +81,18 @@ public final class PendingRequest {
 
 	/** Meters are updated before the future completes, so whoever waits on it sees them counted. */
 	public void succeed(Message<?> reply) {
+		answer(reply, SidecarMetrics.Outcome.SUCCESS);
+	}
+
+	/**
+	 * Complete with a reply that still counts as {@code outcome} (a JSON-RPC error response is a reply
+	 * its caller turns into an exception).
+	 * @param reply the reply
+	 * @param outcome how it counts
+	 */
+	public void answer(Message<?> reply, SidecarMetrics.Outcome outcome) {
 		if (this.settled.compareAndSet(false, true)) {
-			this.metrics.request(SidecarMetrics.Outcome.SUCCESS, System.nanoTime() - this.startNanos);
+			this.metrics.request(this.method, outcome, System.nanoTime() - this.startNanos);
 			this.future.complete(reply);
 		}
 	}
@@ -62,7 +102,7 @@ public final class PendingRequest {
 			if (failure instanceof SidecarTimeoutException) {
 				this.timedOutNanos = System.nanoTime();
 			}
-			this.metrics.request(outcome(failure), System.nanoTime() - this.startNanos);
+			this.metrics.request(this.method, outcome(failure), System.nanoTime() - this.startNanos);
 			this.future.completeExceptionally(failure);
 		}
 	}

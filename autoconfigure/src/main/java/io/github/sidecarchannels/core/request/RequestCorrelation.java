@@ -45,6 +45,16 @@ public interface RequestCorrelation {
 	void fail(PendingRequest request, RuntimeException cause);
 
 	/**
+	 * The request's timeout expired. By default it only fails: a FIFO request keeps its place (and its
+	 * slot) so the late reply still lines up with it.
+	 * @param request the request
+	 * @param cause the timeout
+	 */
+	default void timedOut(PendingRequest request, RuntimeException cause) {
+		request.fail(cause);
+	}
+
+	/**
 	 * A reply was dropped: fail the request it answered.
 	 * @param cause why
 	 * @return whether a request was waiting

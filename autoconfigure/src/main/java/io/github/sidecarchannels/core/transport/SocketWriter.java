@@ -177,7 +177,10 @@ public final class SocketWriter implements Runnable {
 		if (frameLength > this.buffer.remaining()) {
 			flush();
 		}
+		// Overhead is an upper bound (a content-length header varies): frame ends count real bytes.
+		int headerStart = this.buffer.position();
 		this.framing.writeHeader(length, this.buffer);
+		int framed = this.buffer.position() - headerStart;
 		if (frameLength > this.buffer.capacity()) {
 			flush();
 			writeFully(payload.duplicate());
@@ -185,8 +188,10 @@ public final class SocketWriter implements Runnable {
 		else {
 			this.buffer.put(payload.duplicate());
 		}
+		int trailerStart = this.buffer.position();
 		this.framing.writeTrailer(this.buffer);
-		messageEncoded(frameLength);
+		framed += this.buffer.position() - trailerStart;
+		messageEncoded(framed + length);
 	}
 
 	private void messageEncoded(int frameLength) {

@@ -319,6 +319,129 @@ class FramingFuzzTests {
 
 	}
 
+	// Content-length
+
+	private static final byte[] INTERESTING_HEADER_BYTES = FramingTestSupport.utf8("Content-Length: 0123456789\r\n\r\n:x-");
+
+	@Test
+	void contentLengthSurvivesMutatedValidStreams() throws Exception {
+		Random random = new Random(0xC0A7_0001L);
+		Set<String> seen = new HashSet<>();
+		for (int i = 0; i < INPUTS; i++) {
+			int max = pick(random, MAX_SIZES);
+			byte[] stream = mutate(random, FramingTestSupport.encode(ContentLengthFraming.INSTANCE,
+					binaryMessages(random, max, 0)), INTERESTING_HEADER_BYTES);
+			seen.addAll(checkContentLength(random, stream, max, "mutated #" + i));
+		}
+		assertThat(seen).containsExactlyInAnyOrder("frame", "empty-frame", "rejected", "incomplete");
+	}
+
+	@Test
+	void contentLengthFramesComeBackExactlyFromValidStreamsWhateverTheReads() throws Exception {
+		Random random = new Random(0xC0A7_0002L);
+		long messages = 0;
+		for (int i = 0; i < INPUTS / 5; i++) {
+			int max = pick(random, MAX_SIZES);
+			byte[][] payloads = binaryMessages(random, max, 0);
+			RecordingFrameSink sink = new RecordingFrameSink();
+			feedRandomly(random, ContentLengthFraming.INSTANCE.newDecoder(max),
+					FramingTestSupport.encode(ContentLengthFraming.INSTANCE, payloads), sink);
+			assertThat(sink.frames()).as("valid #%d", i).containsExactlyElementsOf(List.of(payloads));
+			assertThat(sink.problemTypes()).isEmpty();
+			messages += payloads.length;
+		}
+		assertThat(messages).isGreaterThan(INPUTS / 5);
+	}
+
+	private Set<String> checkContentLength(Random random, byte[] stream, int max, String input) throws Exception {
+		RecordingFrameSink sink = new RecordingFrameSink();
+		ContentLengthModel model = new ContentLengthModel(stream, max);
+		FramingException rejection = null;
+		try {
+			feedRandomly(random, ContentLengthFraming.INSTANCE.newDecoder(max), stream, sink);
+		}
+		catch (FramingException ex) {
+			rejection = ex;
+		}
+		if (!sink.transcript().equals(model.transcript)) {
+			fail("%s (max %d, bytes %s): expected %s but got %s", input, max, FramingTestSupport.hex(stream),
+					model.transcript, sink.transcript());
+		}
+		assertThat(rejection != null).as("%s (max %d, bytes %s): rejected", input, max, FramingTestSupport.hex(stream))
+			.isEqualTo(model.rejected);
+		for (RecordingFrameSink.Event event : sink.events()) {
+			if (!(event.isFrame() && event.payload() instanceof byte[] payload && payload.length == event.size()
+					&& payload.length <= max)) {
+				fail("%s (max %d): undocumented outcome %s", input, max, event);
+			}
+		}
+		Set<String> seen = new HashSet<>();
+		sink.frames().forEach((frame) -> seen.add(frame.length > 0 ? "frame" : "empty-frame"));
+		if (rejection != null) {
+			seen.add("rejected");
+		}
+		if (model.incomplete) {
+			seen.add("incomplete");
+		}
+		return seen;
+	}
+
+	/**
+	 * Content-length framing as documented: header lines up to a blank line, exactly one
+	 * {@code Content-Length} (any case, blanks around the value) with a decimal value up to the maximum,
+	 * other lines ignored; anything else ends the stream.
+	 */
+	private static final class ContentLengthModel {
+
+		private final List<String> transcript = new ArrayList<>();
+
+		private boolean rejected;
+
+		private boolean incomplete;
+
+		ContentLengthModel(byte[] stream, int max) {
+			String text = new String(stream, java.nio.charset.StandardCharsets.ISO_8859_1);
+			int position = 0;
+			while (position < stream.length) {
+				int end = text.indexOf("\r\n\r\n", position);
+				if (end < 0) {
+					this.incomplete = true;
+					return;
+				}
+				Long length = length(text.substring(position, end), max);
+				if (length == null) {
+					this.rejected = true;
+					return;
+				}
+				position = end + 4;
+				if (stream.length - position < length) {
+					this.incomplete = true;
+					return;
+				}
+				byte[] payload = Arrays.copyOfRange(stream, position, position + length.intValue());
+				this.transcript.add("bytes[" + length + "] " + FramingTestSupport.hex(payload));
+				position += length.intValue();
+			}
+		}
+
+		private static Long length(String block, int max) {
+			Long length = null;
+			for (String line : block.split("\r\n", -1)) {
+				int colon = line.indexOf(':');
+				if (colon < 0 || !line.substring(0, colon).strip().equalsIgnoreCase("content-length")) {
+					continue;
+				}
+				String value = line.substring(colon + 1).strip();
+				if (length != null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+					return null;
+				}
+				length = Long.parseLong(value);
+			}
+			return (length != null && length <= max) ? length : null;
+		}
+
+	}
+
 	// Records
 
 	@Test

@@ -65,9 +65,9 @@ final class FramingTestSupport {
 			framing.writeHeader(payload.length, target);
 			target.put(payload);
 			framing.writeTrailer(target);
-			if (target.position() - start != payload.length + framing.overhead()) {
+			if (target.position() - start > payload.length + framing.overhead()) {
 				throw new AssertionError("a frame of " + payload.length + " bytes took " + (target.position() - start)
-						+ " bytes, not payload plus overhead " + framing.overhead());
+						+ " bytes, more than payload plus overhead " + framing.overhead());
 			}
 		}
 		target.flip();

@@ -1,0 +1,103 @@
+package io.github.sidecarchannels.rpc;
+
+import java.time.Duration;
+
+import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.request.ProtocolExchange;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.support.GenericMessage;
+
+/**
+ * Sends what the application answers or announces. While a frame is being routed (on the reading
+ * thread) it never blocks: a full outbound buffer is reported rather than waited for, so the reader
+ * keeps draining the child.
+ */
+final class Responder {
+
+	private static final ThreadLocal<Boolean> ROUTING = ThreadLocal.withInitial(() -> false);
+
+	private final Sidecar sidecar;
+
+	private final ProtocolExchange exchange;
+
+	private final JsonRpcMessages messages;
+
+	private final Duration timeout;
+
+	Responder(Sidecar sidecar, ProtocolExchange exchange, JsonRpcMessages messages, Duration timeout) {
+		this.sidecar = sidecar;
+		this.exchange = exchange;
+		this.messages = messages;
+		this.timeout = timeout;
+	}
+
+	/** Run {@code routing} as the reading thread: sends from it do not block. */
+	static void routing(Runnable routing) {
+		ROUTING.set(true);
+		try {
+			routing.run();
+		}
+		finally {
+			ROUTING.remove();
+		}
+	}
+
+	/** A response the child waits for; one too large to send becomes an error response. */
+	void respond(JsonNode response) {
+		try {
+			send(response);
+		}
+		catch (MessageDeliveryException ex) {
+			if (response.has("result")) {
+				trySend(this.messages.error(response.get("id"), JsonRpcErrorException.INTERNAL_ERROR,
+						"the result cannot be sent: " + ex.getMessage(), null), ex);
+			}
+			else {
+				report(response, ex);
+			}
+		}
+	}
+
+	/** A notification or cancellation, best effort: what cannot go is reported. */
+	void trySend(JsonNode message, RuntimeException why) {
+		try {
+			send(message);
+		}
+		catch (MessageDeliveryException ex) {
+			ex.addSuppressed(why);
+			report(message, ex);
+		}
+	}
+
+	/**
+	 * @throws MessageDeliveryException if it cannot be sent or the outbound buffer stays full
+	 */
+	void send(JsonNode message) {
+		GenericMessage<byte[]> bytes;
+		try {
+			bytes = new GenericMessage<>(this.messages.bytes(message).array());
+		}
+		catch (JacksonException ex) {
+			throw new MessageDeliveryException("Sidecar '" + this.sidecar.name() + "': cannot write as JSON: "
+					+ ex.getOriginalMessage());
+		}
+		long wait = ROUTING.get() ? 0 : this.timeout.toMillis();
+		if (!this.sidecar.outbound().send(bytes, wait)) {
+			throw new MessageDeliveryException(bytes, "Sidecar '" + this.sidecar.name() + "': the outbound buffer "
+					+ "stayed full" + (ROUTING.get() ? " (the reading thread does not wait)" : " for " + this.timeout));
+		}
+	}
+
+	private void report(JsonNode message, RuntimeException cause) {
+		this.exchange.reportOutbound("unsent", "Sidecar '" + this.sidecar.name() + "': could not send "
+				+ abbreviate(message.toString()) + ": " + cause.getMessage(), cause);
+	}
+
+	static String abbreviate(String text) {
+		return (text.length() > 200) ? text.substring(0, 200) + "..." : text;
+	}
+
+}
