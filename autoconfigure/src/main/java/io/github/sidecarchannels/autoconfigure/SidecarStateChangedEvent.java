@@ -14,6 +14,8 @@ import io.github.sidecarchannels.core.SidecarState;
 @Deprecated(forRemoval = false)
 public class SidecarStateChangedEvent extends io.github.sidecarchannels.core.SidecarStateChangedEvent {
 
+	private static final long serialVersionUID = 1L;
+
 	/**
 	 * @param sidecar the sidecar that changed
 	 * @param previous the state it left

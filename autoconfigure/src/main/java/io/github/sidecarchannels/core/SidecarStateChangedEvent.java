@@ -8,6 +8,8 @@ import org.springframework.context.ApplicationEvent;
  */
 public class SidecarStateChangedEvent extends ApplicationEvent {
 
+	private static final long serialVersionUID = 1L;
+
 	private final SidecarState previous;
 
 	private final SidecarState current;

@@ -2,9 +2,6 @@ package io.github.sidecarchannels.autoconfigure;
 
 import java.util.List;
 
-import io.github.sidecarchannels.core.SidecarConfigurationException;
-import io.github.sidecarchannels.core.SidecarExitedException;
-import io.github.sidecarchannels.core.SidecarStartException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -13,44 +10,6 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
-
-/**
- * Explains a sidecar whose settings cannot work, naming the exact property to fix.
- */
-class SidecarConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<SidecarConfigurationException> {
-
-	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, SidecarConfigurationException cause) {
-		String property = "sidecar.processes." + cause.getSidecarName() + "." + cause.getSetting();
-		return new FailureAnalysis("Sidecar '" + cause.getSidecarName() + "' cannot start: " + cause.getProblem(),
-				"Fix the property '" + property + "' (or sidecar.defaults." + cause.getSetting()
-						+ " if it comes from the defaults).",
-				cause);
-	}
-
-}
-
-/**
- * Explains a sidecar whose child could not be launched.
- */
-class SidecarStartFailureAnalyzer extends AbstractFailureAnalyzer<SidecarStartException> {
-
-	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, SidecarStartException cause) {
-		String prefix = "sidecar.processes." + cause.getSidecarName();
-		if (cause.getCause() instanceof SidecarExitedException) {
-			return new FailureAnalysis(cause.getMessage(), "The program started but ended at once; its stderr is "
-					+ "quoted above. Run '" + prefix + ".command' by hand to see why, set '" + prefix
-					+ ".startup.grace' to 0 if it is meant to exit at once, or '" + prefix
-					+ ".fail-fast' to false to start the application without it.", cause);
-		}
-		return new FailureAnalysis(cause.getMessage(),
-				"Check '" + prefix + ".command' and '" + prefix + ".working-directory', or set '" + prefix
-						+ ".auto-startup' to false to start the sidecar later.",
-				cause);
-	}
-
-}
 
 /**
  * Explains keys under {@code sidecar.*} that no property takes (Boot's binder reports them because
