@@ -5,6 +5,8 @@ import java.util.List;
 import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarExitedException;
 import io.github.sidecarchannels.core.SidecarStartException;
+import io.github.sidecarchannels.rpc.SidecarClient;
+import io.github.sidecarchannels.rpc.SidecarClientException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -26,6 +28,25 @@ class SidecarConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Sideca
 				"Fix the property '" + property + "' (or sidecar.defaults." + cause.getSetting()
 						+ " if it comes from the defaults).",
 				cause);
+	}
+
+}
+
+/**
+ * Explains a {@link SidecarClient} interface that cannot work, naming it and what to fix.
+ */
+class SidecarClientFailureAnalyzer extends AbstractFailureAnalyzer<SidecarClientException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, SidecarClientException cause) {
+		String description = "The sidecar client " + cause.getClientInterface().getName() + " (@SidecarClient(\""
+				+ cause.getSidecarName() + "\")) cannot be created: " + cause.getProblem();
+		if (cause.getSetting() != null) {
+			return new FailureAnalysis(description, "Set the property 'sidecar.processes." + cause.getSidecarName()
+					+ "." + cause.getSetting() + "', or name a configured json-rpc sidecar in @SidecarClient.", cause);
+		}
+		return new FailureAnalysis(description, "Fix the interface " + cause.getClientInterface().getName()
+				+ ": every abstract method needs @JsonRpcMethod or @JsonRpcNotification (returning void).", cause);
 	}
 
 }

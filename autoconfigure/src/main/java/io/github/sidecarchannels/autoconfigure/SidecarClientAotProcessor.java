@@ -1,0 +1,45 @@
+package io.github.sidecarchannels.autoconfigure;
+
+import java.lang.reflect.Method;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
+import org.springframework.aot.hint.ExecutableMode;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
+import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
+import org.springframework.beans.factory.config.ConstructorArgumentValues.ValueHolder;
+import org.springframework.beans.factory.support.RegisteredBean;
+
+/**
+ * Hints for the proxy of every {@link io.github.sidecarchannels.rpc.SidecarClient} bean: the JDK proxy
+ * itself, its methods (default ones are invoked reflectively) and the types Jackson binds.
+ */
+final class SidecarClientAotProcessor implements BeanRegistrationAotProcessor {
+
+	@Override
+	public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {
+		if (registeredBean.getBeanClass() != SidecarClientFactoryBean.class) {
+			return null;
+		}
+		ValueHolder argument = registeredBean.getMergedBeanDefinition()
+			.getConstructorArgumentValues()
+			.getIndexedArgumentValue(0, Class.class);
+		if (argument == null || !(argument.getValue() instanceof Class<?> clientInterface)) {
+			return null;
+		}
+		return (generationContext, code) -> register(generationContext.getRuntimeHints(), clientInterface);
+	}
+
+	static void register(RuntimeHints hints, Class<?> clientInterface) {
+		hints.proxies().registerJdkProxy(clientInterface);
+		BindingReflectionHintsRegistrar bindings = new BindingReflectionHintsRegistrar();
+		for (Method method : clientInterface.getMethods()) {
+			hints.reflection().registerMethod(method, ExecutableMode.INVOKE);
+			bindings.registerReflectionHints(hints.reflection(), method.getGenericParameterTypes());
+			bindings.registerReflectionHints(hints.reflection(), method.getGenericReturnType());
+		}
+	}
+
+}
