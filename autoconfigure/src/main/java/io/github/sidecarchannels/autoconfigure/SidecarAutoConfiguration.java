@@ -118,6 +118,11 @@ public final class SidecarAutoConfiguration {
 	}
 
 	@Bean
+	static SidecarListenerRegistrar sidecarListenerRegistrar(ObjectProvider<SidecarRegistry> registry) {
+		return new SidecarListenerRegistrar(registry);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	SidecarLifecycle sidecarLifecycle(SidecarRegistry registry, SidecarProperties properties) {
 		return new SidecarLifecycle(registry, (name) -> SidecarDefinitions.autoStartup(properties, name),
