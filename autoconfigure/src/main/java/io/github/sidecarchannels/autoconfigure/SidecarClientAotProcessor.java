@@ -11,6 +11,7 @@ import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.config.ConstructorArgumentValues.ValueHolder;
 import org.springframework.beans.factory.support.RegisteredBean;
+import org.springframework.util.ClassUtils;
 
 /**
  * Hints for the proxy of every {@link io.github.sidecarchannels.rpc.SidecarClient} bean: the JDK proxy
@@ -25,10 +26,12 @@ final class SidecarClientAotProcessor implements BeanRegistrationAotProcessor {
 		}
 		ValueHolder argument = registeredBean.getMergedBeanDefinition()
 			.getConstructorArgumentValues()
-			.getIndexedArgumentValue(0, Class.class);
-		if (argument == null || !(argument.getValue() instanceof Class<?> clientInterface)) {
+			.getIndexedArgumentValue(0, String.class);
+		if (argument == null || !(argument.getValue() instanceof String interfaceName)) {
 			return null;
 		}
+		Class<?> clientInterface = ClassUtils.resolveClassName(interfaceName,
+				registeredBean.getBeanFactory().getBeanClassLoader());
 		return (generationContext, code) -> register(generationContext.getRuntimeHints(), clientInterface);
 	}
 

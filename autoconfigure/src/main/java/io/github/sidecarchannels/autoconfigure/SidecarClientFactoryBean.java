@@ -7,38 +7,52 @@ import io.github.sidecarchannels.rpc.SidecarClientException;
 import io.github.sidecarchannels.rpc.SidecarClients;
 import io.github.sidecarchannels.rpc.SidecarRpcRegistry;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartFactoryBean;
+import org.springframework.util.ClassUtils;
 
 /**
  * Makes the proxy of one {@link io.github.sidecarchannels.rpc.SidecarClient} interface; its bean
- * definition holds only the interface and the sidecar's name, so it can be written as code ahead of time.
+ * definition holds only the interface's name and the sidecar's name, so it can be written as code ahead of
+ * time, in this package, even for an interface that is not public.
  * It is created eagerly, so a wrong interface or setting fails startup rather than the first call.
- *
- * @param <T> the interface
  */
-final class SidecarClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAware {
+final class SidecarClientFactoryBean implements SmartFactoryBean<Object>, BeanFactoryAware, BeanClassLoaderAware {
 
-	private final Class<T> clientInterface;
+	private final String interfaceName;
 
 	private final String sidecarName;
+
+	private @Nullable ClassLoader classLoader;
 
 	@SuppressWarnings("NullAway.Init")
 	private BeanFactory beanFactory;
 
-	SidecarClientFactoryBean(Class<T> clientInterface, String sidecarName) {
-		this.clientInterface = clientInterface;
+	@SuppressWarnings("NullAway.Init")
+	private Class<?> clientInterface;
+
+	SidecarClientFactoryBean(String interfaceName, String sidecarName) {
+		this.interfaceName = interfaceName;
 		this.sidecarName = sidecarName;
+	}
+
+	@Override
+	public void setBeanClassLoader(ClassLoader classLoader) {
+		this.classLoader = classLoader;
 	}
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
+		this.clientInterface = ClassUtils.resolveClassName(this.interfaceName, this.classLoader);
 	}
 
 	@Override
-	public T getObject() {
+	public Object getObject() {
 		Sidecar sidecar = sidecar();
 		if (sidecar.definition().protocol() != Protocol.JSON_RPC) {
 			throw new SidecarClientException(this.clientInterface, this.sidecarName, "protocol",
@@ -60,7 +74,7 @@ final class SidecarClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFact
 	}
 
 	@Override
-	public Class<T> getObjectType() {
+	public Class<?> getObjectType() {
 		return this.clientInterface;
 	}
 

@@ -10,11 +10,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.autoconfigure.typed.echo.EchoClient;
+import io.github.sidecarchannels.autoconfigure.typed.hidden.HiddenClientPackage;
 import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.rpc.SidecarRpc;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.aot.test.generate.TestGenerationContext;
 import org.springframework.beans.factory.BeanCreationException;
@@ -49,6 +51,8 @@ import static org.awaitility.Awaitility.await;
 class SidecarAotTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final String HIDDEN_CLIENT = "io.github.sidecarchannels.autoconfigure.typed.hidden.HiddenClient";
 
 	private static final String[] BUILD_TIME = { "sidecar.processes.a.command=cat",
 			"sidecar.processes.b.command=cat" };
@@ -110,17 +114,21 @@ class SidecarAotTests {
 		String[] buildTime = { "sidecar.processes.echo.command=cat", "sidecar.processes.echo.protocol=json-rpc" };
 		ApplicationContextRunner typed = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(SidecarAutoConfiguration.class, JacksonAutoConfiguration.class))
-			.withUserConfiguration(TypedClientPackage.class)
+			.withUserConfiguration(TypedClientPackage.class, HiddenClientPackage.class)
 			.withPropertyValues(buildTime);
-		compileAheadOfTime(typed, (generationContext) -> assertThat(RuntimeHintsPredicates.proxies()
-			.forInterfaces(EchoClient.class)
-			.test(generationContext.getRuntimeHints())).isTrue(), (initializer) -> {
+		compileAheadOfTime(typed, (generationContext) -> {
+			assertThat(RuntimeHintsPredicates.proxies().forInterfaces(EchoClient.class))
+				.accepts(generationContext.getRuntimeHints());
+			assertThat(RuntimeHintsPredicates.proxies().forInterfaces(TypeReference.of(HIDDEN_CLIENT)))
+				.accepts(generationContext.getRuntimeHints());
+		}, (initializer) -> {
 				try (GenericApplicationContext context = start(initializer, buildTime)) {
 					List<Object> echoed = new CopyOnWriteArrayList<>();
 					context.getBean("sidecar.echo.inbound", SubscribableChannel.class)
 						.subscribe((message) -> echoed.add(message.getHeaders().get(SidecarRpc.METHOD_HEADER)));
 					context.getBean(EchoClient.class).hello(new EchoClient.Token("aot"));
 					await().atMost(TIMEOUT).until(() -> echoed.contains("hello"));
+					assertThat(context.getBean(HIDDEN_CLIENT)).hasToString("SidecarClient " + HIDDEN_CLIENT + " of sidecar 'echo'");
 				}
 			});
 	}
