@@ -4,13 +4,18 @@ import java.lang.reflect.Method;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aot.generate.GenerationContext;
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
+import org.springframework.beans.factory.aot.BeanRegistrationCode;
+import org.springframework.beans.factory.aot.BeanRegistrationCodeFragments;
+import org.springframework.beans.factory.aot.BeanRegistrationCodeFragmentsDecorator;
 import org.springframework.beans.factory.config.ConstructorArgumentValues.ValueHolder;
 import org.springframework.beans.factory.support.RegisteredBean;
+import org.springframework.javapoet.ClassName;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -32,7 +37,28 @@ final class SidecarClientAotProcessor implements BeanRegistrationAotProcessor {
 		}
 		Class<?> clientInterface = ClassUtils.resolveClassName(interfaceName,
 				registeredBean.getBeanFactory().getBeanClassLoader());
-		return (generationContext, code) -> register(generationContext.getRuntimeHints(), clientInterface);
+		return new BeanRegistrationAotContribution() {
+
+			@Override
+			public BeanRegistrationCodeFragments customizeBeanRegistrationCodeFragments(
+					GenerationContext generationContext, BeanRegistrationCodeFragments codeFragments) {
+				// In the interface's package, the generated code may name the interface even if it is not public
+				return new BeanRegistrationCodeFragmentsDecorator(codeFragments) {
+
+					@Override
+					public ClassName getTarget(RegisteredBean registeredBean) {
+						return ClassName.get(clientInterface);
+					}
+
+				};
+			}
+
+			@Override
+			public void applyTo(GenerationContext generationContext, BeanRegistrationCode code) {
+				register(generationContext.getRuntimeHints(), clientInterface);
+			}
+
+		};
 	}
 
 	static void register(RuntimeHints hints, Class<?> clientInterface) {

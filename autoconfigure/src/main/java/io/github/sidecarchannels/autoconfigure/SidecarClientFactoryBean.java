@@ -18,10 +18,13 @@ import org.springframework.util.ClassUtils;
 /**
  * Makes the proxy of one {@link io.github.sidecarchannels.rpc.SidecarClient} interface; its bean
  * definition holds only the interface's name and the sidecar's name, so it can be written as code ahead of
- * time, in this package, even for an interface that is not public.
+ * time; that code goes in the interface's package (which may hide the interface), hence public. Not meant
+ * to be used directly.
+ *
+ * @param <T> the interface
  * It is created eagerly, so a wrong interface or setting fails startup rather than the first call.
  */
-final class SidecarClientFactoryBean implements SmartFactoryBean<Object>, BeanFactoryAware, BeanClassLoaderAware {
+public final class SidecarClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAware, BeanClassLoaderAware {
 
 	private final String interfaceName;
 
@@ -33,9 +36,13 @@ final class SidecarClientFactoryBean implements SmartFactoryBean<Object>, BeanFa
 	private BeanFactory beanFactory;
 
 	@SuppressWarnings("NullAway.Init")
-	private Class<?> clientInterface;
+	private Class<T> clientInterface;
 
-	SidecarClientFactoryBean(String interfaceName, String sidecarName) {
+	/**
+	 * @param interfaceName the {@link io.github.sidecarchannels.rpc.SidecarClient} interface's class name
+	 * @param sidecarName the sidecar it calls
+	 */
+	public SidecarClientFactoryBean(String interfaceName, String sidecarName) {
 		this.interfaceName = interfaceName;
 		this.sidecarName = sidecarName;
 	}
@@ -46,13 +53,14 @@ final class SidecarClientFactoryBean implements SmartFactoryBean<Object>, BeanFa
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
-		this.clientInterface = ClassUtils.resolveClassName(this.interfaceName, this.classLoader);
+		this.clientInterface = (Class<T>) ClassUtils.resolveClassName(this.interfaceName, this.classLoader);
 	}
 
 	@Override
-	public Object getObject() {
+	public T getObject() {
 		Sidecar sidecar = sidecar();
 		if (sidecar.definition().protocol() != Protocol.JSON_RPC) {
 			throw new SidecarClientException(this.clientInterface, this.sidecarName, "protocol",
@@ -74,7 +82,7 @@ final class SidecarClientFactoryBean implements SmartFactoryBean<Object>, BeanFa
 	}
 
 	@Override
-	public Class<?> getObjectType() {
+	public Class<T> getObjectType() {
 		return this.clientInterface;
 	}
 

@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -20,6 +19,7 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ResourceLoader;
@@ -109,9 +109,7 @@ final class SidecarClientsRegistrar
 		Class<?> clientInterface = ClassUtils.resolveClassName(interfaceName,
 				(this.resourceLoader != null) ? this.resourceLoader.getClassLoader() : null);
 		RootBeanDefinition definition = new RootBeanDefinition(SidecarClientFactoryBean.class);
-		// The type as an attribute, not a generic target type: generated code must not name the interface,
-		// which may be package-private; after AOT the factory bean, created eagerly, reports the type itself.
-		definition.setAttribute(FactoryBean.OBJECT_TYPE_ATTRIBUTE, clientInterface);
+		definition.setTargetType(ResolvableType.forClassWithGenerics(SidecarClientFactoryBean.class, clientInterface));
 		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, interfaceName);
 		definition.getConstructorArgumentValues().addIndexedArgumentValue(1, annotation.get("value"));
 		registry.registerBeanDefinition(interfaceName, definition);
