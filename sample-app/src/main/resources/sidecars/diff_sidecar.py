@@ -1,18 +1,18 @@
 """The sample app's sidecar: compares two texts with difflib.
 
 Started by the Spring Boot app as `python3 classpath:sidecars/diff_sidecar.py` (see application.yml;
-`import sidecar_channel` finds the client the starter puts on PYTHONPATH), one JSON request
-per line in, one JSON reply per line out, in request order:
+`import sidecar_channel` finds the client the starter puts on PYTHONPATH). It is a JSON-RPC 2.0
+server (protocol json-rpc, one JSON message per line) with one method:
 
-    request:  {"left": "...", "right": "..."}
-    reply:    {"similarity": 0.87, "unified": "--- left\n+++ right\n...", "html": "<table ...>"}
-    or:       {"error": "what was wrong with the request"}
+    diff {"left": "...", "right": "..."}
+      -> {"similarity": 0.87, "unified": "--- left\n+++ right\n...", "html": "<table ...>"}
+      or the error -32602 (invalid params) saying what was wrong with the request
 
-Every request gets exactly one reply, even one with missing fields: the parent matches replies to requests
-by order, so a skipped reply would shift every later answer onto the wrong request. The process
-ends when its input ends (the app stopped or died), as the protocol requires.
+Responses carry the request's id, so the app matches them to their callers whatever the order. The
+process ends when its input ends (the app stopped or died), as the protocol requires.
 
-Run it by hand from the repository root: echo '{"left": "a", "right": "b"}' \
+Run it by hand from the repository root:
+    echo '{"jsonrpc": "2.0", "id": 1, "method": "diff", "params": {"left": "a", "right": "b"}}' \
     | PYTHONPATH=clients/python python3 sample-app/src/main/resources/sidecars/diff_sidecar.py
 """
 
@@ -21,11 +21,16 @@ import signal
 import sys
 
 import sidecar_channel
+from sidecar_channel import JsonRpcError
+
+rpc = sidecar_channel.JsonRpc()
 
 # Side-by-side columns wrap here, so long lines do not stretch the page.
 WRAP_COLUMN = 60
 # Unchanged lines shown around each change in the HTML table.
 CONTEXT_LINES = 3
+# JSON-RPC 2.0's "invalid params" error code.
+INVALID_PARAMS = -32602
 
 
 def similarity(left, right):
@@ -49,17 +54,18 @@ def compare(left, right):
     return {"similarity": round(similarity(left, right), 4), "unified": unified, "html": html}
 
 
-def handle(request):
-    if not isinstance(request, dict):
-        return {"error": "expected a JSON object with 'left' and 'right'"}
-    left, right = request.get("left"), request.get("right")
+@rpc.method("diff")
+def diff(params):  # a plain function: runs in the client's thread pool, off the event loop
+    if not isinstance(params, dict):
+        raise JsonRpcError(INVALID_PARAMS, "expected a JSON object with 'left' and 'right'")
+    left, right = params.get("left"), params.get("right")
     if not isinstance(left, str) or not isinstance(right, str):
-        return {"error": "'left' and 'right' must both be strings"}
+        raise JsonRpcError(INVALID_PARAMS, "'left' and 'right' must both be strings")
     try:
         return compare(left, right)
     except Exception as exc:  # noqa: BLE001 - one bad input must not take the sidecar down
         print("diff failed: {!r}".format(exc), file=sys.stderr, flush=True)
-        return {"error": "diff failed: {}".format(exc)}
+        raise JsonRpcError(-32603, "diff failed: {}".format(exc)) from exc
 
 
 if __name__ == "__main__":
@@ -68,4 +74,4 @@ if __name__ == "__main__":
     # first would fail the requests in flight and look like a crash to the restart policy.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Returns when the parent closes the channel; a crash here exits non-zero and the parent restarts us.
-    sidecar_channel.serve(handle, decode="json")
+    rpc.serve()

@@ -3,12 +3,14 @@ package io.github.sidecarchannels.autoconfigure;
 import java.util.List;
 
 import io.github.sidecarchannels.core.DefaultSidecarRegistry;
+import io.github.sidecarchannels.core.PayloadConverter;
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.core.SidecarScheduler;
 import io.github.sidecarchannels.core.SidecarStateListener;
 import io.github.sidecarchannels.core.Sidecars;
+import io.github.sidecarchannels.core.convert.JacksonPayloadConverter;
 import io.github.sidecarchannels.core.process.ChildFiles;
 import io.github.sidecarchannels.rpc.SidecarRpcRegistry;
 import io.github.sidecarchannels.rpc.SidecarRpcs;
@@ -50,7 +52,9 @@ import org.springframework.messaging.MessageChannel;
  * {@link MeterRegistry} bean exists;</li>
  * <li>with Jackson 3, a {@link SidecarRpcRegistry} giving every {@code json-rpc} sidecar NAME the bean
  * {@code sidecar.NAME.rpc}, through the application's {@link JsonMapper} if it has one, and the handlers of
- * {@link io.github.sidecarchannels.rpc.SidecarRpcHandler} beans;</li>
+ * {@link io.github.sidecarchannels.rpc.SidecarRpcHandler} beans, a bean for every
+ * {@link io.github.sidecarchannels.rpc.SidecarClient} interface in the application's packages, the
+ * {@code @SidecarListener} methods, and the JSON {@link PayloadConverter} of typed requests;</li>
  * </ul>
  * The {@code sidecars} health contributor and Actuator endpoint have auto-configurations of their own,
  * in the {@code health} and {@code endpoint} packages.
@@ -114,6 +118,11 @@ public final class SidecarAutoConfiguration {
 	}
 
 	@Bean
+	static SidecarListenerRegistrar sidecarListenerRegistrar(ObjectProvider<SidecarRegistry> registry) {
+		return new SidecarListenerRegistrar(registry);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	SidecarLifecycle sidecarLifecycle(SidecarRegistry registry, SidecarProperties properties) {
 		return new SidecarLifecycle(registry, (name) -> SidecarDefinitions.autoStartup(properties, name),
@@ -127,12 +136,10 @@ public final class SidecarAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SidecarFactory sidecarFactory(ObjectProvider<MeterRegistry> meterRegistry, SidecarScheduler scheduler) {
-			return (definition) -> {
-				MeterRegistry registry = meterRegistry.getIfAvailable();
-				return (registry != null) ? Sidecars.create(definition, registry, scheduler)
-						: Sidecars.create(definition, scheduler);
-			};
+		SidecarFactory sidecarFactory(ObjectProvider<MeterRegistry> meterRegistry, SidecarScheduler scheduler,
+				ObjectProvider<PayloadConverter> converter) {
+			return (definition) -> Sidecars.create(definition, meterRegistry.getIfAvailable(), scheduler,
+					converter.getIfAvailable(PayloadConverter::plain));
 		}
 
 	}
@@ -143,14 +150,16 @@ public final class SidecarAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SidecarFactory sidecarFactory(SidecarScheduler scheduler) {
-			return (definition) -> Sidecars.create(definition, scheduler);
+		SidecarFactory sidecarFactory(SidecarScheduler scheduler, ObjectProvider<PayloadConverter> converter) {
+			return (definition) -> Sidecars.create(definition, null, scheduler,
+					converter.getIfAvailable(PayloadConverter::plain));
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JsonMapper.class)
+	@Import(SidecarClientsRegistrar.class)
 	static class SidecarRpcConfiguration {
 
 		@Bean(destroyMethod = "close")
@@ -158,6 +167,17 @@ public final class SidecarAutoConfiguration {
 		@ConditionalOnMissingBean
 		SidecarRpcRegistry sidecarRpcRegistry(SidecarRegistry registry, ObjectProvider<JsonMapper> jsonMapper) {
 			return new SidecarRpcRegistry(registry, jsonMapper.getIfAvailable(SidecarRpcs::defaultMapper));
+		}
+
+		/**
+		 * Writes and binds the JSON of typed requests and listeners with the application's mapper.
+		 * @param jsonMapper the application's mapper, if it has one
+		 * @return the converter every sidecar gets
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		PayloadConverter sidecarPayloadConverter(ObjectProvider<JsonMapper> jsonMapper) {
+			return new JacksonPayloadConverter(jsonMapper.getIfAvailable(SidecarRpcs::defaultMapper));
 		}
 
 		@Bean

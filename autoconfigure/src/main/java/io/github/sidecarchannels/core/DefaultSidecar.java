@@ -109,6 +109,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	/** The protocol layer that sees every frame first, if one is attached. */
 	private volatile @Nullable Consumer<Message<?>> router;
 
+	private volatile PayloadConverter payloadConverter = PayloadConverter.plain();
+
 	DefaultSidecar(SidecarDefinition definition, SidecarScheduler scheduler,
 			Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
 		this.definition = definition;
@@ -128,6 +130,18 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.inbound = new SidecarChannel("sidecar." + definition.name() + ".inbound", this::inboundUnhandled,
 				this.errorReporter::inboundSubscriberFailed);
 		this.outbound = new OutboundChannel(definition.name(), this.payloads, this::accept);
+	}
+
+	// ---- typed payloads: the converter given at creation ----------------------------------------
+
+	@Override
+	public PayloadConverter payloadConverter() {
+		return this.payloadConverter;
+	}
+
+	DefaultSidecar payloadConverter(PayloadConverter converter) {
+		this.payloadConverter = converter;
+		return this;
 	}
 
 	// ---- lifecycle: the supervisor's ------------------------------------------------------------

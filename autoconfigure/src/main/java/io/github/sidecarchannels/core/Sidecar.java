@@ -112,6 +112,53 @@ public interface Sidecar {
 	CompletableFuture<Message<?>> requestAsync(Object payload, Duration timeout);
 
 	/**
+	 * Send an object and wait for its reply, converted. Objects other than {@code byte[]}, {@code String}
+	 * and {@code ByteBuffer} are written as JSON by the {@link #payloadConverter()}; the reply becomes
+	 * {@code replyType} whatever the framing: {@code String}, {@code byte[]} or any type bound from JSON.
+	 * @param <T> the reply type
+	 * @param payload what to send
+	 * @param replyType what to convert the reply to
+	 * @param timeout the most time to wait, for queueing and for the reply together
+	 * @return the converted reply
+	 * @throws SidecarTimeoutException if no reply came in time
+	 * @throws SidecarExitedException if the child exited first
+	 * @throws org.springframework.messaging.MessageDeliveryException if the payload cannot be sent
+	 * @throws org.springframework.messaging.converter.MessageConversionException if the payload cannot be
+	 * written or the reply cannot be converted; nothing is sent in the first case
+	 */
+	default <T> @Nullable T request(Object payload, Class<T> replyType, Duration timeout) {
+		PayloadConverter converter = payloadConverter();
+		Message<?> reply = request(converter.toPayload(name(), payload), timeout);
+		return converter.fromPayload(name(), reply.getPayload(), replyType);
+	}
+
+	/**
+	 * Send an object and return at once with the future reply, converted as by
+	 * {@link #request(Object, Class, Duration)}; blocks like {@link #requestAsync(Object, Duration)}.
+	 * @param <T> the reply type
+	 * @param payload what to send
+	 * @param replyType what to convert the reply to
+	 * @param timeout the most time until the reply
+	 * @return the converted reply, or a failure as for {@link #requestAsync(Object, Duration)} or a
+	 * {@link org.springframework.messaging.converter.MessageConversionException}
+	 * @throws org.springframework.messaging.converter.MessageConversionException if the payload cannot be
+	 * written; nothing is sent then
+	 */
+	default <T> CompletableFuture<@Nullable T> requestAsync(Object payload, Class<T> replyType, Duration timeout) {
+		PayloadConverter converter = payloadConverter();
+		return requestAsync(converter.toPayload(name(), payload), timeout)
+			.thenApply((reply) -> converter.fromPayload(name(), reply.getPayload(), replyType));
+	}
+
+	/**
+	 * @return how this sidecar converts objects to payloads and payloads to objects;
+	 * {@link PayloadConverter#plain()} unless one was given when it was created
+	 */
+	default PayloadConverter payloadConverter() {
+		return PayloadConverter.plain();
+	}
+
+	/**
 	 * Start the child, if it is not running. Blocks until it runs. Starting by hand resets the restart
 	 * policy's backoff and limit.
 	 * @throws SidecarConfigurationException if the settings cannot work on this machine

@@ -9,16 +9,24 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.autoconfigure.typed.echo.EchoClient;
+import io.github.sidecarchannels.autoconfigure.typed.hidden.HiddenClientPackage;
 import io.github.sidecarchannels.core.SidecarRegistry;
+import io.github.sidecarchannels.rpc.SidecarRpc;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.aot.hint.TypeReference;
+import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.aot.test.generate.TestGenerationContext;
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.test.tools.CompileWithForkedClassLoader;
@@ -28,6 +36,7 @@ import org.springframework.javapoet.ClassName;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -43,6 +52,8 @@ import static org.awaitility.Awaitility.await;
 class SidecarAotTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final String HIDDEN_CLIENT = "io.github.sidecarchannels.autoconfigure.typed.hidden.HiddenClient";
 
 	private static final String[] BUILD_TIME = { "sidecar.processes.a.command=cat",
 			"sidecar.processes.b.command=cat" };
@@ -99,12 +110,50 @@ class SidecarAotTests {
 			.withMessageContaining("In AOT mode"));
 	}
 
+	@Test
+	void typedClientsAreGeneratedAsFactoryBeansWithProxyHints() {
+		String[] buildTime = { "sidecar.processes.echo.command=cat", "sidecar.processes.echo.protocol=json-rpc" };
+		ApplicationContextRunner typed = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SidecarAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withUserConfiguration(TypedClientPackage.class, HiddenClientPackage.class)
+			.withPropertyValues(buildTime);
+		compileAheadOfTime(typed, (generationContext) -> {
+			assertThat(RuntimeHintsPredicates.proxies().forInterfaces(EchoClient.class))
+				.accepts(generationContext.getRuntimeHints());
+			assertThat(RuntimeHintsPredicates.proxies().forInterfaces(TypeReference.of(HIDDEN_CLIENT)))
+				.accepts(generationContext.getRuntimeHints());
+		}, (initializer) -> {
+				try (GenericApplicationContext context = start(initializer, buildTime)) {
+					List<Object> echoed = new CopyOnWriteArrayList<>();
+					context.getBean("sidecar.echo.inbound", SubscribableChannel.class)
+						.subscribe((message) -> echoed.add(message.getHeaders().get(SidecarRpc.METHOD_HEADER)));
+					context.getBean(EchoClient.class).hello(new EchoClient.Token("aot"));
+					await().atMost(TIMEOUT).until(() -> echoed.contains("hello"));
+					// by type, as an application injects it
+					assertThat(context.getBean(ClassUtils.resolveClassName(HIDDEN_CLIENT, null))).hasToString("SidecarClient " + HIDDEN_CLIENT + " of sidecar 'echo'");
+				}
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@AutoConfigurationPackage(basePackageClasses = EchoClient.class)
+	static class TypedClientPackage {
+
+	}
+
 	private void compileAheadOfTime(Consumer<ApplicationContextInitializer<GenericApplicationContext>> test) {
-		this.runner.prepare((prepared) -> {
+		compileAheadOfTime(this.runner, (generationContext) -> {
+		}, test);
+	}
+
+	private void compileAheadOfTime(ApplicationContextRunner runner, Consumer<TestGenerationContext> hints,
+			Consumer<ApplicationContextInitializer<GenericApplicationContext>> test) {
+		runner.prepare((prepared) -> {
 			TestGenerationContext generationContext = new TestGenerationContext();
 			ClassName initializer = new ApplicationContextAotGenerator().processAheadOfTime(
 					(GenericApplicationContext) prepared.getSourceApplicationContext(), generationContext);
 			generationContext.writeGeneratedContent();
+			hints.accept(generationContext);
 			TestCompiler.forSystem()
 				.with(generationContext)
 				.compile((compiled) -> test.accept(initializer(compiled, initializer)));

@@ -2,10 +2,10 @@ package io.github.sidecarchannels.sample;
 
 import io.github.sidecarchannels.core.SidecarExitedException;
 import io.github.sidecarchannels.core.SidecarTimeoutException;
+import io.github.sidecarchannels.rpc.JsonRpcErrorException;
 import io.github.sidecarchannels.sample.DiffService.BurstResult;
 import io.github.sidecarchannels.sample.DiffService.DiffRequest;
 import io.github.sidecarchannels.sample.DiffService.DiffResult;
-import io.github.sidecarchannels.sample.DiffService.SidecarReplyException;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
@@ -87,8 +87,9 @@ class DiffController {
 	}
 
 	@ExceptionHandler
-	ProblemDetail childRefused(SidecarReplyException ex) {
-		return problem(HttpStatus.BAD_GATEWAY, ex);
+	ProblemDetail childRefused(JsonRpcErrorException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY,
+				"The diff sidecar answered with an error: " + ex.getMessage());
 	}
 
 	private static ProblemDetail problem(HttpStatus status, RuntimeException ex) {

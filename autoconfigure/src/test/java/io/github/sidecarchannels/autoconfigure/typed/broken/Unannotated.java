@@ -1,0 +1,10 @@
+package io.github.sidecarchannels.autoconfigure.typed.broken;
+
+import io.github.sidecarchannels.rpc.SidecarClient;
+
+@SidecarClient("echo")
+public interface Unannotated {
+
+	String forgotTheAnnotation(String text);
+
+}

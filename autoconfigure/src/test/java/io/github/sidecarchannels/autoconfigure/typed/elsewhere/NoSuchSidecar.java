@@ -1,0 +1,12 @@
+package io.github.sidecarchannels.autoconfigure.typed.elsewhere;
+
+import io.github.sidecarchannels.rpc.JsonRpcNotification;
+import io.github.sidecarchannels.rpc.SidecarClient;
+
+@SidecarClient("missing")
+public interface NoSuchSidecar {
+
+	@JsonRpcNotification("ping")
+	void ping();
+
+}

@@ -1,0 +1,12 @@
+package io.github.sidecarchannels.autoconfigure.typed.valuednotification;
+
+import io.github.sidecarchannels.rpc.JsonRpcNotification;
+import io.github.sidecarchannels.rpc.SidecarClient;
+
+@SidecarClient("echo")
+public interface ValuedNotification {
+
+	@JsonRpcNotification("ping")
+	String ping();
+
+}
