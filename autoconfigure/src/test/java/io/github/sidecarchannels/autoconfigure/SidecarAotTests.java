@@ -9,8 +9,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.sidecarchannels.core.Sidecar;
-import io.github.sidecarchannels.autoconfigure.typed.echo.EchoClient;
-import io.github.sidecarchannels.autoconfigure.typed.hidden.HiddenClientPackage;
+import io.github.sidecarchannels.testclients.echo.EchoClient;
+import io.github.sidecarchannels.testclients.hidden.HiddenClientPackage;
 import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.rpc.SidecarRpc;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class SidecarAotTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	private static final String HIDDEN_CLIENT = "io.github.sidecarchannels.autoconfigure.typed.hidden.HiddenClient";
+	private static final String HIDDEN_CLIENT = "io.github.sidecarchannels.testclients.hidden.HiddenClient";
 
 	private static final String[] BUILD_TIME = { "sidecar.processes.a.command=cat",
 			"sidecar.processes.b.command=cat" };

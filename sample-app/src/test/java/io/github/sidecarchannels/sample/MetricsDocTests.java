@@ -25,7 +25,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.ErrorMessage;
@@ -119,27 +118,26 @@ class MetricsDocTests {
 	}
 
 	/**
-	 * {@code sidecar.errors} is registered on the first error only. A plain send to this request/reply
-	 * child makes it answer with no request waiting and nobody subscribed to the inbound channel: an
-	 * {@code unhandled} error, reported on the error channel. (The guide explains why real code must not
-	 * mix plain sends and requests like this; here nothing else is in flight.)
+	 * {@code sidecar.errors} is registered on the first error only. A JSON-RPC request sent as a plain
+	 * message to this json-rpc child makes it answer with an id no call is waiting for: an
+	 * {@code unmatched} error, reported on the error channel and never handed to another caller.
 	 */
 	private void provokeAnError() throws InterruptedException {
 		BlockingQueue<Message<?>> errors = new LinkedBlockingQueue<>();
 		MessageHandler collector = errors::add;
 		this.diffErrors.subscribe(collector);
 		try {
-			this.toDiff.send(MessageBuilder.withPayload("{\"left\": \"x\", \"right\": \"y\"}").build());
+			this.toDiff.send(MessageBuilder.withPayload("{\"jsonrpc\": \"2.0\", \"id\": \"stray\", \"method\": \"diff\", "
+					+ "\"params\": {\"left\": \"x\", \"right\": \"y\"}}").build());
 			Message<?> error = errors.poll(30, TimeUnit.SECONDS);
 			assertThat(error).as("an error message within 30s").isInstanceOf(ErrorMessage.class);
-			assertThat(error.getPayload()).isInstanceOf(MessageDeliveryException.class);
-			assertThat(((MessageDeliveryException) error.getPayload()).getMessage()).contains("no request waiting");
+			assertThat(((ErrorMessage) error).getPayload().getMessage()).contains("matches no waiting call");
 		}
 		finally {
 			this.diffErrors.unsubscribe(collector);
 		}
 		// Counted before the error message is sent, so it is there by now.
-		assertThat(this.meters.get("sidecar.errors").tags("sidecar", "diff", "type", "unhandled").counter().count())
+		assertThat(this.meters.get("sidecar.errors").tags("sidecar", "diff", "type", "unmatched").counter().count())
 			.isGreaterThanOrEqualTo(1);
 	}
 

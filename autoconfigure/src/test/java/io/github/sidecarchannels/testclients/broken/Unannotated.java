@@ -1,4 +1,4 @@
-package io.github.sidecarchannels.autoconfigure.typed.broken;
+package io.github.sidecarchannels.testclients.broken;
 
 import io.github.sidecarchannels.rpc.SidecarClient;
 

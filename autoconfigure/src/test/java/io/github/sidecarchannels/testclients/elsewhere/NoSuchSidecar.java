@@ -1,4 +1,4 @@
-package io.github.sidecarchannels.autoconfigure.typed.elsewhere;
+package io.github.sidecarchannels.testclients.elsewhere;
 
 import io.github.sidecarchannels.rpc.JsonRpcNotification;
 import io.github.sidecarchannels.rpc.SidecarClient;

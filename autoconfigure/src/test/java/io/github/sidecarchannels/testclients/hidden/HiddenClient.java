@@ -1,4 +1,4 @@
-package io.github.sidecarchannels.autoconfigure.typed.hidden;
+package io.github.sidecarchannels.testclients.hidden;
 
 import io.github.sidecarchannels.rpc.JsonRpcNotification;
 import io.github.sidecarchannels.rpc.SidecarClient;

@@ -1,4 +1,4 @@
-package io.github.sidecarchannels.autoconfigure.typed.echo;
+package io.github.sidecarchannels.testclients.echo;
 
 import java.util.List;
 import java.util.Map;

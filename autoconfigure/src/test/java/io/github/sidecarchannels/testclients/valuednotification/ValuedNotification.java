@@ -1,4 +1,4 @@
-package io.github.sidecarchannels.autoconfigure.typed.valuednotification;
+package io.github.sidecarchannels.testclients.valuednotification;
 
 import io.github.sidecarchannels.rpc.JsonRpcNotification;
 import io.github.sidecarchannels.rpc.SidecarClient;

@@ -1,4 +1,4 @@
-package io.github.sidecarchannels.autoconfigure.typed.hidden;
+package io.github.sidecarchannels.testclients.hidden;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.context.annotation.Configuration;
