@@ -124,6 +124,9 @@ final class SidecarDefinitions {
 		settings.apply(SidecarProperties.Process::getProtocol, builder::protocol);
 		settings.apply(SidecarProperties.Process::getRequestTimeout, builder::requestTimeout);
 		settings.apply((process) -> process.getJsonRpc().getCancellation(), builder::cancellation);
+		settings.apply((process) -> process.getStartup().getReady(), builder::readySignal);
+		settings.apply((process) -> process.getStartup().getReadyMessage(), builder::readyMessage);
+		settings.apply((process) -> process.getStartup().getTimeout(), builder::startupTimeout);
 		builder.restartPolicy(restartPolicy(own.getRestart(), defaults.getRestart()));
 		Map<String, String> environment = new LinkedHashMap<>(defaults.getEnvironment());
 		environment.putAll(own.getEnvironment());

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.sidecarchannels.core.FramingType;
 import io.github.sidecarchannels.core.Protocol;
+import io.github.sidecarchannels.core.ReadySignal;
 import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.RpcCancellation;
 import io.github.sidecarchannels.core.SocketMode;
@@ -362,12 +363,56 @@ public class SidecarProperties {
 		 */
 		private Duration grace;
 
+		/**
+		 * When the child may be sent requests and messages: 'spawn' (at once) or 'message' (once it
+		 * signals readiness: the $/ready notification with json-rpc, the ready-message with raw; until then
+		 * the sidecar is STARTING and sends wait in the outbound buffer). Default: spawn.
+		 */
+		private @Nullable ReadySignal ready;
+
+		/**
+		 * With ready 'message' and protocol raw, the message the child sends to signal readiness
+		 * (consumed, not delivered). Default: READY.
+		 */
+		private @Nullable String readyMessage;
+
+		/**
+		 * With ready 'message', how long the child has to signal readiness; then it is killed and its
+		 * start counts as failed (restart policy; with fail-fast the application's startup fails).
+		 * Default: 60s.
+		 */
+		private @Nullable Duration timeout;
+
 		public Duration getGrace() {
 			return this.grace;
 		}
 
 		public void setGrace(Duration grace) {
 			this.grace = grace;
+		}
+
+		public @Nullable ReadySignal getReady() {
+			return this.ready;
+		}
+
+		public void setReady(@Nullable ReadySignal ready) {
+			this.ready = ready;
+		}
+
+		public @Nullable String getReadyMessage() {
+			return this.readyMessage;
+		}
+
+		public void setReadyMessage(@Nullable String readyMessage) {
+			this.readyMessage = readyMessage;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -1,8 +1,10 @@
 package io.github.sidecarchannels.core;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -196,6 +198,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		return taken;
 	}
 
+	SidecarScheduler scheduler() {
+		return this.scheduler;
+	}
+
 	ChildConnection.Settings connectionSettings() {
 		return this.connectionSettings;
 	}
@@ -258,6 +264,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	@Override
 	public void frame(Object payload, int size) {
 		this.metrics.received(size);
+		if (this.router == null && isReadyMessage(payload)) {
+			ready();
+			return;
+		}
 		Message<Object> message = new GenericMessage<>(payload, this.inboundHeaders);
 		Consumer<Message<?>> router = this.router;
 		if (router != null) {
@@ -265,6 +275,23 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		}
 		else if (!this.correlation.complete(message)) {
 			this.inbound.send(message);
+		}
+	}
+
+	/** In raw mode, the child that is still to signal readiness does so with the ready message. */
+	private boolean isReadyMessage(Object payload) {
+		if (!(this.supervisor.child() instanceof ProcessChild child) || !child.isAwaitingReady()) {
+			return false;
+		}
+		String expected = this.definition.readyMessage();
+		return (payload instanceof byte[] bytes) ? Arrays.equals(bytes, expected.getBytes(StandardCharsets.UTF_8))
+				: expected.equals(payload);
+	}
+
+	@Override
+	public void ready() {
+		if (this.supervisor.child() instanceof ProcessChild child) {
+			child.ready();
 		}
 	}
 

@@ -36,6 +36,12 @@ public final class SidecarDefinition {
 	/** Default {@link #requestTimeout()}. */
 	public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+	/** The default raw-mode readiness message. */
+	public static final String DEFAULT_READY_MESSAGE = "READY";
+
+	/** The default time a child has to signal readiness. */
+	public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
 	private final String name;
 
 	private final List<String> command;
@@ -71,6 +77,12 @@ public final class SidecarDefinition {
 
 	private final RpcCancellation cancellation;
 
+	private final ReadySignal readySignal;
+
+	private final String readyMessage;
+
+	private final Duration startupTimeout;
+
 	private SidecarDefinition(Builder builder) {
 		this.name = builder.name;
 		this.command = List.copyOf(builder.command);
@@ -90,6 +102,9 @@ public final class SidecarDefinition {
 		this.protocol = builder.protocol;
 		this.requestTimeout = builder.requestTimeout;
 		this.cancellation = builder.cancellation;
+		this.readySignal = builder.readySignal;
+		this.readyMessage = builder.readyMessage;
+		this.startupTimeout = builder.startupTimeout;
 	}
 
 	/**
@@ -122,7 +137,10 @@ public final class SidecarDefinition {
 			.clientsDirectory(this.clientsDirectory)
 			.protocol(this.protocol)
 			.requestTimeout(this.requestTimeout)
-			.cancellation(this.cancellation);
+			.cancellation(this.cancellation)
+			.readySignal(this.readySignal)
+			.readyMessage(this.readyMessage)
+			.startupTimeout(this.startupTimeout);
 	}
 
 	/** @return the sidecar's name */
@@ -222,6 +240,24 @@ public final class SidecarDefinition {
 		return this.cancellation;
 	}
 
+	/** @return when a freshly started child may be sent requests and messages */
+	public ReadySignal readySignal() {
+		return this.readySignal;
+	}
+
+	/** @return the raw-mode message a child sends to signal readiness, with {@link ReadySignal#MESSAGE} */
+	public String readyMessage() {
+		return this.readyMessage;
+	}
+
+	/**
+	 * @return how long a child has to signal readiness, with {@link ReadySignal#MESSAGE}, before its start
+	 * counts as failed
+	 */
+	public Duration startupTimeout() {
+		return this.startupTimeout;
+	}
+
 	/**
 	 * @return the framing as the child sees it in {@code SIDECAR_FRAMING}: {@code seqpacket} on the
 	 * seqpacket transport (which ignores the framing setting), else the framing's wire name
@@ -275,6 +311,12 @@ public final class SidecarDefinition {
 		private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
 		private RpcCancellation cancellation = RpcCancellation.NONE;
+
+		private ReadySignal readySignal = ReadySignal.SPAWN;
+
+		private String readyMessage = DEFAULT_READY_MESSAGE;
+
+		private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
 		private Builder(String name) {
 			this.name = name;
@@ -464,6 +506,33 @@ public final class SidecarDefinition {
 		}
 
 		/**
+		 * @param readySignal when a freshly started child may be sent requests and messages
+		 * @return this builder
+		 */
+		public Builder readySignal(ReadySignal readySignal) {
+			this.readySignal = readySignal;
+			return this;
+		}
+
+		/**
+		 * @param readyMessage the raw-mode message a child sends to signal readiness
+		 * @return this builder
+		 */
+		public Builder readyMessage(String readyMessage) {
+			this.readyMessage = readyMessage;
+			return this;
+		}
+
+		/**
+		 * @param startupTimeout how long a child has to signal readiness before its start counts as failed
+		 * @return this builder
+		 */
+		public Builder startupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+			return this;
+		}
+
+		/**
 		 * Validate the settings and build the definition. The command is checked when the sidecar
 		 * starts, so that with fail-fast off a bad command leaves one sidecar failed, not the
 		 * application.
@@ -481,6 +550,11 @@ public final class SidecarDefinition {
 					&& !this.requestTimeout.isZero(), "request-timeout",
 					"the request timeout must be positive, got " + this.requestTimeout);
 			require(this.cancellation != null, "json-rpc.cancellation", "the cancellation must be none, lsp or mcp");
+			require(this.readySignal != null, "startup.ready", "the readiness signal must be spawn or message");
+			require(this.readyMessage != null && !this.readyMessage.isEmpty(), "startup.ready-message",
+					"the ready message must not be empty");
+			require(this.startupTimeout != null && !this.startupTimeout.isNegative() && !this.startupTimeout.isZero(),
+					"startup.timeout", "the startup timeout must be positive, got " + this.startupTimeout);
 			require(this.socketMode != null, "socket", "the socket mode must be stdio or fd3");
 			require(this.maxMessageSize > 0 && this.maxMessageSize <= MAX_MESSAGE_SIZE_LIMIT, "max-message-size",
 					"the maximum message size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT + " bytes, got "

@@ -146,6 +146,7 @@ final class FrameRouter implements Consumer<Message<?>> {
 
 	private void notification(String method, @Nullable JsonNode params, Message<?> frame) {
 		if (READY.equals(method)) {
+			this.exchange.ready();
 			return;
 		}
 		Message<JsonNode> message = MessageBuilder.withPayload((params != null) ? params : NullNode.instance)

@@ -69,6 +69,12 @@ public interface ProtocolExchange {
 	 */
 	void reportOutbound(String type, String description, RuntimeException cause);
 
+	/**
+	 * The child signalled readiness (e.g. the JSON-RPC notification {@code $/ready}): with
+	 * {@code startup.ready: message} the sidecar starts writing to it; otherwise nothing happens.
+	 */
+	void ready();
+
 	/** @return where the protocol layer's meters go */
 	SidecarMetrics metrics();
 
