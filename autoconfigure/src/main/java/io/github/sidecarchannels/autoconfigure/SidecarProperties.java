@@ -209,6 +209,11 @@ public class SidecarProperties {
 		 */
 		private final Startup startup = new Startup();
 
+		/**
+		 * How a running child's liveness is checked.
+		 */
+		private final Heartbeat heartbeat = new Heartbeat();
+
 		public @Nullable Protocol getProtocol() {
 			return this.protocol;
 		}
@@ -347,6 +352,47 @@ public class SidecarProperties {
 
 		public Startup getStartup() {
 			return this.startup;
+		}
+
+		public Heartbeat getHeartbeat() {
+			return this.heartbeat;
+		}
+
+	}
+
+	/**
+	 * Liveness of a running child: a child silent for the timeout counts as hung.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * How often a running child's liveness is checked: with json-rpc an idle child is sent $/ping
+		 * (the bundled clients answer it), with raw the child must send some message at least this often.
+		 * Unset (the default) turns the heartbeat off.
+		 */
+		private @Nullable Duration interval;
+
+		/**
+		 * How long a running child may stay silent before it counts as hung: it is killed (SIGKILL, with
+		 * its process tree), counted in sidecar.errors{type=hung} and restarted per the restart policy.
+		 * Default: 3 heartbeat intervals.
+		 */
+		private @Nullable Duration timeout;
+
+		public @Nullable Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(@Nullable Duration interval) {
+			this.interval = interval;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

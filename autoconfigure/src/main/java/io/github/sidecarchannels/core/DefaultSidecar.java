@@ -111,6 +111,9 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	/** The protocol layer that sees every frame first, if one is attached. */
 	private volatile @Nullable Consumer<Message<?>> router;
 
+	/** How the protocol layer asks a child for a sign of life, if it can. */
+	private volatile @Nullable Runnable ping;
+
 	DefaultSidecar(SidecarDefinition definition, SidecarScheduler scheduler,
 			Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
 		this.definition = definition;
@@ -264,6 +267,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	@Override
 	public void frame(Object payload, int size) {
 		this.metrics.received(size);
+		Supervisor.Child current = this.supervisor.child();
+		if (current instanceof ProcessChild child) {
+			child.heard();
+		}
 		if (this.router == null && isReadyMessage(payload)) {
 			ready();
 			return;
@@ -465,6 +472,16 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	@Override
 	public void routeFrames(Consumer<Message<?>> router) {
 		this.router = router;
+	}
+
+	@Override
+	public void pingWith(Runnable ping) {
+		this.ping = ping;
+	}
+
+	/** @return how to ask a child for a sign of life, or {@code null} when it must send one itself (raw) */
+	@Nullable Runnable ping() {
+		return this.ping;
 	}
 
 	@Override

@@ -62,11 +62,14 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private volatile @Nullable ScheduledFuture<?> startupTimeout;
 
+	private final @Nullable Heartbeat heartbeat;
+
 	ProcessChild(DefaultSidecar sidecar, Supervisor supervisor, ProcessTree tree, SocketPair socket) {
 		this.sidecar = sidecar;
 		this.supervisor = supervisor;
 		this.tree = tree;
 		this.awaitingReady = new AtomicBoolean(sidecar.definition().readySignal() == ReadySignal.MESSAGE);
+		this.heartbeat = heartbeat(sidecar);
 		sidecar.connected(tree.pid());
 		this.connection = new ChildConnection(sidecar.name(), socket, sidecar.connectionSettings(),
 				sidecar.takeCarryOver(), sidecar.outboundQueue(), sidecar.outboundBudget(), sidecar.correlation(), sidecar.metrics(), sidecar,
@@ -74,6 +77,15 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		StderrPump stderr = new StderrPump(tree.process().getErrorStream(), sidecar.childLogger(),
 				sidecar.stderrBuffer());
 		this.stderrThread = SidecarThreads.daemon(sidecar.name(), "stderr", stderr);
+	}
+
+	private @Nullable Heartbeat heartbeat(DefaultSidecar sidecar) {
+		SidecarDefinition definition = sidecar.definition();
+		if (definition.heartbeatInterval().isZero()) {
+			return null;
+		}
+		return new Heartbeat(sidecar.name(), definition.heartbeatInterval(), definition.heartbeatTimeout(),
+				sidecar.scheduler(), sidecar.ping(), this::hung);
 	}
 
 	@Override
@@ -101,12 +113,13 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		if (signalsReadiness()) {
 			Duration timeout = this.sidecar.definition().startupTimeout();
 			this.startupTimeout = this.sidecar.scheduler().scheduleBlocking(() -> endBecause("did not signal "
-					+ "readiness within startup.timeout (" + Durations.format(timeout) + ")"), timeout, name(),
+					+ "readiness within startup.timeout (" + Durations.format(timeout) + ")", false), timeout, name(),
 					"startup-timeout");
 			this.connection.startReading();
 		}
 		else {
 			this.connection.start();
+			startHeartbeat();
 		}
 		this.tree.process().onExit().thenRun(this.connection::shutdownInput);
 	}
@@ -114,6 +127,28 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	/** @return whether the child is still to signal readiness: nothing is written to it until it has */
 	boolean isAwaitingReady() {
 		return this.awaitingReady.get();
+	}
+
+	/** The child sent something: a sign of life. */
+	void heard() {
+		Heartbeat beat = this.heartbeat;
+		if (beat != null) {
+			beat.heard();
+		}
+	}
+
+	private void startHeartbeat() {
+		Heartbeat beat = this.heartbeat;
+		if (beat != null) {
+			beat.start();
+		}
+	}
+
+	/** Silent for heartbeat.timeout: alive but stuck (a deadlock), so it will not react to SIGTERM either. */
+	private void hung() {
+		this.sidecar.metrics().error("hung");
+		endBecause("hung: no heartbeat within " + Durations.format(this.sidecar.definition().heartbeatTimeout()),
+				true);
 	}
 
 	/** The child signalled readiness (on the reading thread): from now on it is written to. */
@@ -125,6 +160,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 			}
 			if (this.supervisor.childReady(this)) {
 				this.connection.startWriting();
+				startHeartbeat();
 			}
 		}
 	}
@@ -137,6 +173,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	@Override
 	public void stop() {
 		this.stopRequested = true;
+		stopHeartbeat();
 		Duration timeout = this.sidecar.definition().stopTimeout();
 		long deadline = System.nanoTime() + timeout.toNanos();
 		if (this.awaitingReady.get()) {
@@ -164,14 +201,19 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	 * @param reason why, for the state, the log and the requests that fail
 	 */
 	void restartOutOfStep(String reason) {
-		endBecause(reason);
+		endBecause(reason, false);
 	}
 
-	private void endBecause(String reason) {
+	private void endBecause(String reason, boolean kill) {
 		if (!this.stopRequested && this.endedBecause == null) {
 			this.endedBecause = reason;
 			logger.error("Sidecar '{}' {}", name(), reason);
-			this.tree.terminate();
+			if (kill) {
+				this.tree.kill();
+			}
+			else {
+				this.tree.terminate();
+			}
 		}
 	}
 
@@ -199,6 +241,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	}
 
 	private void handleEnd(@Nullable Exception failure) {
+		stopHeartbeat();
 		ScheduledFuture<?> timeout = this.startupTimeout;
 		if (timeout != null) {
 			timeout.cancel(false);
@@ -257,6 +300,13 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private static String withExitCode(String reason, @Nullable Integer exitCode) {
 		return (exitCode != null) ? reason + " (exit code " + exitCode + ")" : reason;
+	}
+
+	private void stopHeartbeat() {
+		Heartbeat beat = this.heartbeat;
+		if (beat != null) {
+			beat.stop();
+		}
 	}
 
 	private String name() {

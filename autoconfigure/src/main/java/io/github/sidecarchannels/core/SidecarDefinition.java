@@ -83,6 +83,10 @@ public final class SidecarDefinition {
 
 	private final Duration startupTimeout;
 
+	private final Duration heartbeatInterval;
+
+	private final @Nullable Duration heartbeatTimeout;
+
 	private SidecarDefinition(Builder builder) {
 		this.name = builder.name;
 		this.command = List.copyOf(builder.command);
@@ -105,6 +109,8 @@ public final class SidecarDefinition {
 		this.readySignal = builder.readySignal;
 		this.readyMessage = builder.readyMessage;
 		this.startupTimeout = builder.startupTimeout;
+		this.heartbeatInterval = builder.heartbeatInterval;
+		this.heartbeatTimeout = builder.heartbeatTimeout;
 	}
 
 	/**
@@ -140,7 +146,9 @@ public final class SidecarDefinition {
 			.cancellation(this.cancellation)
 			.readySignal(this.readySignal)
 			.readyMessage(this.readyMessage)
-			.startupTimeout(this.startupTimeout);
+			.startupTimeout(this.startupTimeout)
+			.heartbeatInterval(this.heartbeatInterval)
+			.heartbeatTimeout(this.heartbeatTimeout);
 	}
 
 	/** @return the sidecar's name */
@@ -259,6 +267,22 @@ public final class SidecarDefinition {
 	}
 
 	/**
+	 * @return how often a running child's liveness is checked (json-rpc: an idle child is sent
+	 * {@code $/ping}; raw: the child must send something at least this often); zero when off
+	 */
+	public Duration heartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	/**
+	 * @return how long a running child may stay silent before it counts as hung and is killed: the
+	 * configured timeout, else three heartbeat intervals (zero when the heartbeat is off)
+	 */
+	public Duration heartbeatTimeout() {
+		return (this.heartbeatTimeout != null) ? this.heartbeatTimeout : this.heartbeatInterval.multipliedBy(3);
+	}
+
+	/**
 	 * @return the framing as the child sees it in {@code SIDECAR_FRAMING}: {@code seqpacket} on the
 	 * seqpacket transport (which ignores the framing setting), else the framing's wire name
 	 */
@@ -317,6 +341,10 @@ public final class SidecarDefinition {
 		private String readyMessage = DEFAULT_READY_MESSAGE;
 
 		private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+
+		private Duration heartbeatInterval = Duration.ZERO;
+
+		private @Nullable Duration heartbeatTimeout;
 
 		private Builder(String name) {
 			this.name = name;
@@ -533,6 +561,25 @@ public final class SidecarDefinition {
 		}
 
 		/**
+		 * @param heartbeatInterval how often a running child's liveness is checked; zero turns it off
+		 * @return this builder
+		 */
+		public Builder heartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+			return this;
+		}
+
+		/**
+		 * @param heartbeatTimeout how long a running child may stay silent before it counts as hung, or
+		 * {@code null} for three heartbeat intervals
+		 * @return this builder
+		 */
+		public Builder heartbeatTimeout(@Nullable Duration heartbeatTimeout) {
+			this.heartbeatTimeout = heartbeatTimeout;
+			return this;
+		}
+
+		/**
 		 * Validate the settings and build the definition. The command is checked when the sidecar
 		 * starts, so that with fail-fast off a bad command leaves one sidecar failed, not the
 		 * application.
@@ -555,6 +602,11 @@ public final class SidecarDefinition {
 					"the ready message must not be empty");
 			require(this.startupTimeout != null && !this.startupTimeout.isNegative() && !this.startupTimeout.isZero(),
 					"startup.timeout", "the startup timeout must be positive, got " + this.startupTimeout);
+			require(this.heartbeatInterval != null && !this.heartbeatInterval.isNegative(), "heartbeat.interval",
+					"the heartbeat interval must be zero (off) or positive, got " + this.heartbeatInterval);
+			require(this.heartbeatTimeout == null || this.heartbeatTimeout.compareTo(this.heartbeatInterval) > 0,
+					"heartbeat.timeout", "the heartbeat timeout must be longer than heartbeat.interval ("
+							+ this.heartbeatInterval + "), got " + this.heartbeatTimeout);
 			require(this.socketMode != null, "socket", "the socket mode must be stdio or fd3");
 			require(this.maxMessageSize > 0 && this.maxMessageSize <= MAX_MESSAGE_SIZE_LIMIT, "max-message-size",
 					"the maximum message size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT + " bytes, got "

@@ -45,6 +45,8 @@ final class JsonRpcPeer implements SidecarRpc {
 
 	private final Responder responder;
 
+	private static final String PING = "$/ping";
+
 	private final AtomicLong ids = new AtomicLong();
 
 	JsonRpcPeer(Sidecar sidecar, ProtocolExchange exchange, JsonMapper mapper) {
@@ -56,6 +58,11 @@ final class JsonRpcPeer implements SidecarRpc {
 				sidecar.definition().maxInFlight());
 		this.responder = new Responder(sidecar, exchange, this.messages, sidecar.definition().requestTimeout());
 		exchange.routeFrames(new FrameRouter(sidecar.name(), mapper, exchange, this.dispatcher, this.responder));
+		Duration heartbeatTimeout = sidecar.definition().heartbeatTimeout();
+		if (!heartbeatTimeout.isZero()) {
+			// The answer is a sign of life like any other frame; a missing one is the heartbeat's business.
+			exchange.pingWith(() -> send(PING, null, mapper.constructType(JsonNode.class), heartbeatTimeout));
+		}
 	}
 
 	@Override

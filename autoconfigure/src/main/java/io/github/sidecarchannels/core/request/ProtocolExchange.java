@@ -75,6 +75,12 @@ public interface ProtocolExchange {
 	 */
 	void ready();
 
+	/**
+	 * @param ping asks the child for a sign of life (json-rpc: calls {@code $/ping}); run by the heartbeat
+	 * on a thread of its own when a running child has been silent for {@code heartbeat.interval}
+	 */
+	void pingWith(Runnable ping);
+
 	/** @return where the protocol layer's meters go */
 	SidecarMetrics metrics();
 
