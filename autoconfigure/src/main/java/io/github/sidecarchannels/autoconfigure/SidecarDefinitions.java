@@ -127,6 +127,8 @@ final class SidecarDefinitions {
 		settings.apply((process) -> process.getStartup().getReady(), builder::readySignal);
 		settings.apply((process) -> process.getStartup().getReadyMessage(), builder::readyMessage);
 		settings.apply((process) -> process.getStartup().getTimeout(), builder::startupTimeout);
+		settings.apply(SidecarProperties.Process::getInstances, builder::instances);
+		settings.apply(SidecarProperties.Process::getMinReady, builder::minReady);
 		settings.apply((process) -> process.getHeartbeat().getInterval(), builder::heartbeatInterval);
 		settings.apply((process) -> process.getHeartbeat().getTimeout(), builder::heartbeatTimeout);
 		builder.restartPolicy(restartPolicy(own.getRestart(), defaults.getRestart()));

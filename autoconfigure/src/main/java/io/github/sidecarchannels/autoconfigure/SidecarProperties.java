@@ -195,6 +195,18 @@ public class SidecarProperties {
 		private @Nullable Duration requestTimeout;
 
 		/**
+		 * How many children of this definition run behind the one sidecar (a worker pool, e.g. one Python
+		 * interpreter per core); requests and messages go to the ready instance with the fewest
+		 * outstanding. Default: 1.
+		 */
+		private @Nullable Integer instances;
+
+		/**
+		 * How many instances must be ready for the sidecar to be RUNNING (and UP). Default: 1.
+		 */
+		private @Nullable Integer minReady;
+
+		/**
 		 * JSON-RPC settings, used with protocol json-rpc.
 		 */
 		private final JsonRpc jsonRpc = new JsonRpc();
@@ -224,6 +236,22 @@ public class SidecarProperties {
 
 		public @Nullable Duration getRequestTimeout() {
 			return this.requestTimeout;
+		}
+
+		public @Nullable Integer getInstances() {
+			return this.instances;
+		}
+
+		public void setInstances(@Nullable Integer instances) {
+			this.instances = instances;
+		}
+
+		public @Nullable Integer getMinReady() {
+			return this.minReady;
+		}
+
+		public void setMinReady(@Nullable Integer minReady) {
+			this.minReady = minReady;
 		}
 
 		public void setRequestTimeout(@Nullable Duration requestTimeout) {

@@ -112,7 +112,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	private volatile @Nullable Consumer<Message<?>> router;
 
 	/** How the protocol layer asks a child for a sign of life, if it can. */
-	private volatile @Nullable Runnable ping;
+	private volatile @Nullable Consumer<ProtocolExchange> ping;
 
 	DefaultSidecar(SidecarDefinition definition, SidecarScheduler scheduler,
 			Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
@@ -154,14 +154,16 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	@Override
 	public void stateChanged(SidecarState previous, SidecarState next, String reason) {
+		String label = (this.definition.instances() > 1) ? name() + "' instance " + this.definition.instance()
+				: name() + "'";
 		if (next == SidecarState.FAILED) {
-			logger.error("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+			logger.error("Sidecar '{} {} -> {}: {}", label, previous, next, reason);
 		}
 		else if (next == SidecarState.RESTARTING) {
-			logger.warn("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+			logger.warn("Sidecar '{} {} -> {}: {}", label, previous, next, reason);
 		}
 		else {
-			logger.info("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+			logger.info("Sidecar '{} {} -> {}: {}", label, previous, next, reason);
 		}
 		for (SidecarStateListener listener : this.listeners) {
 			try {
@@ -181,7 +183,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	// ---- what children share: called by ProcessChild ----------------------------------------------
 
 	void connected(long pid) {
-		this.inboundHeaders = Map.of(NAME_HEADER, name(), PID_HEADER, pid);
+		this.inboundHeaders = Map.of(NAME_HEADER, name(), PID_HEADER, pid, INSTANCE_HEADER, this.definition.instance());
 	}
 
 	/**
@@ -272,7 +274,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			child.heard();
 		}
 		if (this.router == null && isReadyMessage(payload)) {
-			ready();
+			becomeReady();
 			return;
 		}
 		Message<Object> message = new GenericMessage<>(payload, this.inboundHeaders);
@@ -296,7 +298,12 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	}
 
 	@Override
-	public void ready() {
+	public void ready(Message<?> frame) {
+		becomeReady();
+	}
+
+	/** The current child signalled readiness: it is written to from now on. */
+	void becomeReady() {
 		if (this.supervisor.child() instanceof ProcessChild child) {
 			child.ready();
 		}
@@ -475,13 +482,19 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	}
 
 	@Override
-	public void pingWith(Runnable ping) {
+	public MessageChannel replyChannel(Message<?> frame) {
+		return this.outbound;
+	}
+
+	@Override
+	public void pingWith(Consumer<ProtocolExchange> ping) {
 		this.ping = ping;
 	}
 
 	/** @return how to ask a child for a sign of life, or {@code null} when it must send one itself (raw) */
 	@Nullable Runnable ping() {
-		return this.ping;
+		Consumer<ProtocolExchange> pinger = this.ping;
+		return (pinger != null) ? () -> pinger.accept(this) : null;
 	}
 
 	@Override
@@ -560,7 +573,30 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	@Override
 	public SidecarStatus status() {
 		return new SidecarStatus(name(), state(), pid(), this.supervisor.uptimeIfRunning(),
-				this.supervisor.restarts(), this.lastExitCode, lastFailure());
+				this.supervisor.restarts(), this.lastExitCode, lastFailure(), List.of(instanceStatus()));
+	}
+
+	/** @return this sidecar as one instance of a pool */
+	SidecarInstanceStatus instanceStatus() {
+		return new SidecarInstanceStatus(this.definition.instance(), state(), pid(), this.supervisor.restarts(),
+				outstanding(), lastFailure());
+	}
+
+	/** @return its load: requests holding a slot plus messages waiting in the outbound queue */
+	int outstanding() {
+		return this.correlation.inFlight() + this.outboundQueue.size();
+	}
+
+	@Nullable Integer lastExitCode() {
+		return this.lastExitCode;
+	}
+
+	@Nullable Duration uptime() {
+		return this.supervisor.uptimeIfRunning();
+	}
+
+	ErrorReporter errorReporter() {
+		return this.errorReporter;
 	}
 
 	@Override

@@ -87,6 +87,12 @@ public final class SidecarDefinition {
 
 	private final @Nullable Duration heartbeatTimeout;
 
+	private final int instances;
+
+	private final int minReady;
+
+	private final int instance;
+
 	private SidecarDefinition(Builder builder) {
 		this.name = builder.name;
 		this.command = List.copyOf(builder.command);
@@ -111,6 +117,9 @@ public final class SidecarDefinition {
 		this.startupTimeout = builder.startupTimeout;
 		this.heartbeatInterval = builder.heartbeatInterval;
 		this.heartbeatTimeout = builder.heartbeatTimeout;
+		this.instances = builder.instances;
+		this.minReady = builder.minReady;
+		this.instance = builder.instance;
 	}
 
 	/**
@@ -148,7 +157,10 @@ public final class SidecarDefinition {
 			.readyMessage(this.readyMessage)
 			.startupTimeout(this.startupTimeout)
 			.heartbeatInterval(this.heartbeatInterval)
-			.heartbeatTimeout(this.heartbeatTimeout);
+			.heartbeatTimeout(this.heartbeatTimeout)
+			.instances(this.instances)
+			.minReady(this.minReady)
+			.instance(this.instance);
 	}
 
 	/** @return the sidecar's name */
@@ -282,6 +294,24 @@ public final class SidecarDefinition {
 		return (this.heartbeatTimeout != null) ? this.heartbeatTimeout : this.heartbeatInterval.multipliedBy(3);
 	}
 
+	/** @return how many children of this definition run behind the one sidecar (a worker pool) */
+	public int instances() {
+		return this.instances;
+	}
+
+	/** @return how many instances must be ready for the sidecar to be {@code RUNNING} */
+	public int minReady() {
+		return this.minReady;
+	}
+
+	/**
+	 * @return which instance of a pool this definition runs (0-based; the child's {@code SIDECAR_INSTANCE}),
+	 * {@code 0} for a sidecar of one instance
+	 */
+	public int instance() {
+		return this.instance;
+	}
+
 	/**
 	 * @return the framing as the child sees it in {@code SIDECAR_FRAMING}: {@code seqpacket} on the
 	 * seqpacket transport (which ignores the framing setting), else the framing's wire name
@@ -345,6 +375,12 @@ public final class SidecarDefinition {
 		private Duration heartbeatInterval = Duration.ZERO;
 
 		private @Nullable Duration heartbeatTimeout;
+
+		private int instances = 1;
+
+		private int minReady = 1;
+
+		private int instance;
 
 		private Builder(String name) {
 			this.name = name;
@@ -580,6 +616,33 @@ public final class SidecarDefinition {
 		}
 
 		/**
+		 * @param instances how many children of this definition run behind the one sidecar
+		 * @return this builder
+		 */
+		public Builder instances(int instances) {
+			this.instances = instances;
+			return this;
+		}
+
+		/**
+		 * @param minReady how many instances must be ready for the sidecar to be {@code RUNNING}
+		 * @return this builder
+		 */
+		public Builder minReady(int minReady) {
+			this.minReady = minReady;
+			return this;
+		}
+
+		/**
+		 * @param instance which instance of a pool this definition runs (0-based)
+		 * @return this builder
+		 */
+		public Builder instance(int instance) {
+			this.instance = instance;
+			return this;
+		}
+
+		/**
 		 * Validate the settings and build the definition. The command is checked when the sidecar
 		 * starts, so that with fail-fast off a bad command leaves one sidecar failed, not the
 		 * application.
@@ -602,6 +665,11 @@ public final class SidecarDefinition {
 					"the ready message must not be empty");
 			require(this.startupTimeout != null && !this.startupTimeout.isNegative() && !this.startupTimeout.isZero(),
 					"startup.timeout", "the startup timeout must be positive, got " + this.startupTimeout);
+			require(this.instances >= 1, "instances", "a sidecar needs at least 1 instance, got " + this.instances);
+			require(this.minReady >= 1 && this.minReady <= this.instances, "min-ready",
+					"min-ready must be between 1 and instances (" + this.instances + "), got " + this.minReady);
+			require(this.instance >= 0 && this.instance < this.instances, "instance",
+					"the instance index must be between 0 and instances - 1, got " + this.instance);
 			require(this.heartbeatInterval != null && !this.heartbeatInterval.isNegative(), "heartbeat.interval",
 					"the heartbeat interval must be zero (off) or positive, got " + this.heartbeatInterval);
 			require(this.heartbeatTimeout == null || this.heartbeatTimeout.compareTo(this.heartbeatInterval) > 0,

@@ -1,5 +1,7 @@
 package io.github.sidecarchannels.core;
 
+import java.util.function.Function;
+
 import io.github.sidecarchannels.core.metrics.MicrometerSidecarMetrics;
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +28,7 @@ public final class Sidecars {
 	 * @return a sidecar without meters
 	 */
 	public static Sidecar create(SidecarDefinition definition, SidecarScheduler scheduler) {
-		return new DefaultSidecar(definition, scheduler, (state) -> SidecarMetrics.NONE);
+		return create(definition, (instance) -> new DefaultSidecar(instance, scheduler, (state) -> SidecarMetrics.NONE));
 	}
 
 	/**
@@ -45,8 +47,16 @@ public final class Sidecars {
 	 * @return a sidecar with meters tagged {@code sidecar=<name>}
 	 */
 	public static Sidecar create(SidecarDefinition definition, MeterRegistry registry, SidecarScheduler scheduler) {
-		return new DefaultSidecar(definition, scheduler,
-				(state) -> new MicrometerSidecarMetrics(registry, definition.name(), state));
+		return create(definition, (instance) -> new DefaultSidecar(instance, scheduler,
+				(state) -> new MicrometerSidecarMetrics(registry, instance.name(), instance.instance(), state)));
+	}
+
+	/** One instance as it is, or a pool of them. */
+	private static Sidecar create(SidecarDefinition definition, Function<SidecarDefinition, DefaultSidecar> instance) {
+		if (definition.instances() == 1) {
+			return instance.apply(definition);
+		}
+		return new SidecarPool(definition, (index) -> instance.apply(definition.toBuilder().instance(index).build()));
 	}
 
 }
