@@ -85,7 +85,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 			return null;
 		}
 		return new Heartbeat(sidecar.name(), definition.heartbeatInterval(), definition.heartbeatTimeout(),
-				sidecar.scheduler(), sidecar.ping(), this::hung);
+				definition.startupTimeout(), sidecar.scheduler(), sidecar.ping(), this::hung);
 	}
 
 	@Override
@@ -119,7 +119,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		}
 		else {
 			this.connection.start();
-			startHeartbeat();
+			startHeartbeat(false);
 		}
 		this.tree.process().onExit().thenRun(this.connection::shutdownInput);
 	}
@@ -137,18 +137,23 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		}
 	}
 
-	private void startHeartbeat() {
+	private void startHeartbeat(boolean childSpoke) {
 		Heartbeat beat = this.heartbeat;
 		if (beat != null) {
-			beat.start();
+			beat.start(childSpoke);
 		}
 	}
 
-	/** Silent for heartbeat.timeout: alive but stuck (a deadlock), so it will not react to SIGTERM either. */
-	private void hung() {
+	/**
+	 * Silent for heartbeat.timeout (or, before its first message, startup.timeout): alive but stuck (a
+	 * deadlock), so it would not react to SIGTERM either.
+	 */
+	private void hung(boolean spokeBefore) {
 		this.sidecar.metrics().error("hung");
-		endBecause("hung: no heartbeat within " + Durations.format(this.sidecar.definition().heartbeatTimeout()),
-				true);
+		SidecarDefinition definition = this.sidecar.definition();
+		endBecause(spokeBefore ? "hung: no heartbeat within " + Durations.format(definition.heartbeatTimeout())
+				: "hung: sent nothing within startup.timeout (" + Durations.format(definition.startupTimeout())
+						+ ") of its start", true);
 	}
 
 	/** The child signalled readiness (on the reading thread): from now on it is written to. */
@@ -160,7 +165,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 			}
 			if (this.supervisor.childReady(this)) {
 				this.connection.startWriting();
-				startHeartbeat();
+				startHeartbeat(true);
 			}
 		}
 	}

@@ -79,7 +79,8 @@ class SidecarHeartbeatTests {
 	@Test
 	void silentRawChildIsKilledAsHung() {
 		this.runner
-			.withPropertyValues("sidecar.processes.quiet.command=cat", "sidecar.processes.quiet.heartbeat.interval=200ms",
+			.withPropertyValues("sidecar.processes.quiet.command=sh,-c,echo up; exec cat",
+					"sidecar.processes.quiet.heartbeat.interval=200ms",
 					"sidecar.processes.quiet.restart.initial-delay=50ms")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.quiet", Sidecar.class);
