@@ -6,6 +6,8 @@
 #
 #   benchmarks/run.sh            full run, about 6 minutes on 2 cores
 #   benchmarks/run.sh --quick    smoke test, under a minute; its numbers are not meant to be quoted
+#   benchmarks/run.sh --pool     only the worker-pool benchmark (CPU-bound Python json-rpc child,
+#                                instances 1 vs 2, vs multiprocessing.Pool), about a minute; prints its table
 #
 # Needs a JDK 17+ and Maven; uses cc, node and python3 when present (systems without them are skipped
 # with a note). Extra arguments go to the harness (e.g. --only c-stream,starter-channels-lines).
@@ -16,8 +18,10 @@ ROOT="$(dirname "$BENCH")"
 cd "$ROOT"
 
 quick=false
+pool=false
 for arg in "$@"; do
   [ "$arg" = "--quick" ] && quick=true
+  [ "$arg" = "--pool" ] && pool=true
 done
 
 # Build the starter and the harness (no tests: this is not the test command). Offline first, as the
@@ -39,6 +43,10 @@ else
 fi
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if $pool; then
+  exec "$JAVA" -cp "$BENCH/target/classes:$(cat "$BENCH/target/classpath.txt")" \
+    io.github.sidecarchannels.benchmarks.PoolBenchmark "$BENCH"
+fi
 if $quick; then
   out="$BENCH/target/quick.md"
 else

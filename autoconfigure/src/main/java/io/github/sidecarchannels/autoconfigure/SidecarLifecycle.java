@@ -45,6 +45,8 @@ public class SidecarLifecycle implements SmartLifecycle {
 
 	private final StartupWatch startupWatch = new StartupWatch();
 
+	private final ReadinessWatch readinessWatch = new ReadinessWatch();
+
 	private final @Nullable KeepAlive keepAlive;
 
 	private volatile boolean running;
@@ -75,12 +77,17 @@ public class SidecarLifecycle implements SmartLifecycle {
 		this.failFast = failFast;
 		this.startupGrace = startupGrace;
 		this.keepAlive = keepAlive ? new KeepAlive() : null;
-		registry.all().forEach((sidecar) -> sidecar.addStateListener(this.startupWatch));
+		registry.all().forEach((sidecar) -> {
+			sidecar.addStateListener(this.startupWatch);
+			sidecar.addStateListener(this.readinessWatch);
+		});
 	}
 
 	/**
-	 * Start the auto-startup sidecars, then wait out the startup graces of the fail-fast ones together.
-	 * @throws RuntimeException if a fail-fast sidecar could not start or its child ended within its grace;
+	 * Start the auto-startup sidecars, then wait out the startup graces of the fail-fast ones together,
+	 * then wait for those that signal readiness to be ready ({@code startup.ready: message}), together too.
+	 * @throws RuntimeException if a fail-fast sidecar could not start, its child ended within its grace or
+	 * it did not become ready within its startup timeout;
 	 * every sidecar is stopped again first
 	 */
 	@Override
@@ -93,13 +100,16 @@ public class SidecarLifecycle implements SmartLifecycle {
 					if (this.failFast.test(sidecar.name())) {
 						this.startupWatch.starting(sidecar, this.startupGrace.apply(sidecar.name()));
 					}
+					this.readinessWatch.starting(sidecar);
 					start(sidecar);
 				}
 			}
 			this.startupWatch.awaitGraces();
+			this.readinessWatch.awaitReadiness(this.failFast);
 		}
 		catch (RuntimeException ex) {
 			this.startupWatch.clear();
+			this.readinessWatch.clear();
 			// A failed refresh does not stop lifecycle beans: do not leave the others running.
 			stop();
 			throw ex;

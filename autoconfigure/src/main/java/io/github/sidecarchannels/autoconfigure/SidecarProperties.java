@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.sidecarchannels.core.FramingType;
 import io.github.sidecarchannels.core.Protocol;
+import io.github.sidecarchannels.core.ReadySignal;
 import io.github.sidecarchannels.core.RestartPolicy;
 import io.github.sidecarchannels.core.RpcCancellation;
 import io.github.sidecarchannels.core.SocketMode;
@@ -194,6 +195,18 @@ public class SidecarProperties {
 		private @Nullable Duration requestTimeout;
 
 		/**
+		 * How many children of this definition run behind the one sidecar (a worker pool, e.g. one Python
+		 * interpreter per core); requests and messages go to the ready instance with the fewest
+		 * outstanding. Default: 1.
+		 */
+		private @Nullable Integer instances;
+
+		/**
+		 * How many instances must be ready for the sidecar to be RUNNING (and UP). Default: 1.
+		 */
+		private @Nullable Integer minReady;
+
+		/**
 		 * JSON-RPC settings, used with protocol json-rpc.
 		 */
 		private final JsonRpc jsonRpc = new JsonRpc();
@@ -208,6 +221,11 @@ public class SidecarProperties {
 		 */
 		private final Startup startup = new Startup();
 
+		/**
+		 * How a running child's liveness is checked.
+		 */
+		private final Heartbeat heartbeat = new Heartbeat();
+
 		public @Nullable Protocol getProtocol() {
 			return this.protocol;
 		}
@@ -218,6 +236,22 @@ public class SidecarProperties {
 
 		public @Nullable Duration getRequestTimeout() {
 			return this.requestTimeout;
+		}
+
+		public @Nullable Integer getInstances() {
+			return this.instances;
+		}
+
+		public void setInstances(@Nullable Integer instances) {
+			this.instances = instances;
+		}
+
+		public @Nullable Integer getMinReady() {
+			return this.minReady;
+		}
+
+		public void setMinReady(@Nullable Integer minReady) {
+			this.minReady = minReady;
 		}
 
 		public void setRequestTimeout(@Nullable Duration requestTimeout) {
@@ -348,6 +382,47 @@ public class SidecarProperties {
 			return this.startup;
 		}
 
+		public Heartbeat getHeartbeat() {
+			return this.heartbeat;
+		}
+
+	}
+
+	/**
+	 * Liveness of a running child: a child silent for the timeout counts as hung.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * How often a running child's liveness is checked: with json-rpc an idle child is sent $/ping
+		 * (the bundled clients answer it), with raw the child must send some message at least this often.
+		 * Unset (the default) turns the heartbeat off.
+		 */
+		private @Nullable Duration interval;
+
+		/**
+		 * How long a running child may stay silent before it counts as hung: it is killed (SIGKILL, with
+		 * its process tree), counted in sidecar.errors{type=hung} and restarted per the restart policy.
+		 * Default: 3 heartbeat intervals.
+		 */
+		private @Nullable Duration timeout;
+
+		public @Nullable Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(@Nullable Duration interval) {
+			this.interval = interval;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
 	}
 
 	/**
@@ -362,12 +437,56 @@ public class SidecarProperties {
 		 */
 		private Duration grace;
 
+		/**
+		 * When the child may be sent requests and messages: 'spawn' (at once) or 'message' (once it
+		 * signals readiness: the $/ready notification with json-rpc, the ready-message with raw; until then
+		 * the sidecar is STARTING and sends wait in the outbound buffer). Default: spawn.
+		 */
+		private @Nullable ReadySignal ready;
+
+		/**
+		 * With ready 'message' and protocol raw, the message the child sends to signal readiness
+		 * (consumed, not delivered). Default: READY.
+		 */
+		private @Nullable String readyMessage;
+
+		/**
+		 * With ready 'message', how long the child has to signal readiness; then it is killed and its
+		 * start counts as failed (restart policy; with fail-fast the application's startup fails).
+		 * Default: 60s.
+		 */
+		private @Nullable Duration timeout;
+
 		public Duration getGrace() {
 			return this.grace;
 		}
 
 		public void setGrace(Duration grace) {
 			this.grace = grace;
+		}
+
+		public @Nullable ReadySignal getReady() {
+			return this.ready;
+		}
+
+		public void setReady(@Nullable ReadySignal ready) {
+			this.ready = ready;
+		}
+
+		public @Nullable String getReadyMessage() {
+			return this.readyMessage;
+		}
+
+		public void setReadyMessage(@Nullable String readyMessage) {
+			this.readyMessage = readyMessage;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -1,8 +1,10 @@
 package io.github.sidecarchannels.core;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +112,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	private volatile @Nullable Consumer<Message<?>> router;
 
 	private volatile PayloadConverter payloadConverter = PayloadConverter.plain();
+	/** How the protocol layer asks a child for a sign of life, if it can. */
+	private volatile @Nullable Consumer<ProtocolExchange> ping;
 
 	DefaultSidecar(SidecarDefinition definition, SidecarScheduler scheduler,
 			Function<Supplier<SidecarState>, SidecarMetrics> metricsFactory) {
@@ -163,14 +167,16 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	@Override
 	public void stateChanged(SidecarState previous, SidecarState next, String reason) {
+		String label = (this.definition.instances() > 1) ? name() + "' instance " + this.definition.instance()
+				: name() + "'";
 		if (next == SidecarState.FAILED) {
-			logger.error("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+			logger.error("Sidecar '{} {} -> {}: {}", label, previous, next, reason);
 		}
 		else if (next == SidecarState.RESTARTING) {
-			logger.warn("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+			logger.warn("Sidecar '{} {} -> {}: {}", label, previous, next, reason);
 		}
 		else {
-			logger.info("Sidecar '{}' {} -> {}: {}", name(), previous, next, reason);
+			logger.info("Sidecar '{} {} -> {}: {}", label, previous, next, reason);
 		}
 		for (SidecarStateListener listener : this.listeners) {
 			try {
@@ -190,7 +196,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	// ---- what children share: called by ProcessChild ----------------------------------------------
 
 	void connected(long pid) {
-		this.inboundHeaders = Map.of(NAME_HEADER, name(), PID_HEADER, pid);
+		this.inboundHeaders = Map.of(NAME_HEADER, name(), PID_HEADER, pid, INSTANCE_HEADER, this.definition.instance());
 	}
 
 	/**
@@ -208,6 +214,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		List<Outgoing> taken = this.carryOver;
 		this.carryOver = List.of();
 		return taken;
+	}
+
+	SidecarScheduler scheduler() {
+		return this.scheduler;
 	}
 
 	ChildConnection.Settings connectionSettings() {
@@ -272,6 +282,14 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	@Override
 	public void frame(Object payload, int size) {
 		this.metrics.received(size);
+		Supervisor.Child current = this.supervisor.child();
+		if (current instanceof ProcessChild child) {
+			child.heard();
+		}
+		if (this.router == null && isReadyMessage(payload)) {
+			becomeReady();
+			return;
+		}
 		Message<Object> message = new GenericMessage<>(payload, this.inboundHeaders);
 		Consumer<Message<?>> router = this.router;
 		if (router != null) {
@@ -279,6 +297,28 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		}
 		else if (!this.correlation.complete(message)) {
 			this.inbound.send(message);
+		}
+	}
+
+	/** In raw mode, the child that is still to signal readiness does so with the ready message. */
+	private boolean isReadyMessage(Object payload) {
+		if (!(this.supervisor.child() instanceof ProcessChild child) || !child.isAwaitingReady()) {
+			return false;
+		}
+		String expected = this.definition.readyMessage();
+		return (payload instanceof byte[] bytes) ? Arrays.equals(bytes, expected.getBytes(StandardCharsets.UTF_8))
+				: expected.equals(payload);
+	}
+
+	@Override
+	public void ready(Message<?> frame) {
+		becomeReady();
+	}
+
+	/** The current child signalled readiness: it is written to from now on. */
+	void becomeReady() {
+		if (this.supervisor.child() instanceof ProcessChild child) {
+			child.ready();
 		}
 	}
 
@@ -455,6 +495,22 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	}
 
 	@Override
+	public MessageChannel replyChannel(Message<?> frame) {
+		return this.outbound;
+	}
+
+	@Override
+	public void pingWith(Consumer<ProtocolExchange> ping) {
+		this.ping = ping;
+	}
+
+	/** @return how to ask a child for a sign of life, or {@code null} when it must send one itself (raw) */
+	@Nullable Runnable ping() {
+		Consumer<ProtocolExchange> pinger = this.ping;
+		return (pinger != null) ? () -> pinger.accept(this) : null;
+	}
+
+	@Override
 	public PendingRequest call(long id, String method, ByteBuffer payload, Duration timeout) {
 		PendingRequest call = new PendingRequest(this.metrics, method, id);
 		submit(call, payload, timeout);
@@ -530,7 +586,30 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	@Override
 	public SidecarStatus status() {
 		return new SidecarStatus(name(), state(), pid(), this.supervisor.uptimeIfRunning(),
-				this.supervisor.restarts(), this.lastExitCode, lastFailure());
+				this.supervisor.restarts(), this.lastExitCode, lastFailure(), List.of(instanceStatus()));
+	}
+
+	/** @return this sidecar as one instance of a pool */
+	SidecarInstanceStatus instanceStatus() {
+		return new SidecarInstanceStatus(this.definition.instance(), state(), pid(), this.supervisor.restarts(),
+				outstanding(), lastFailure());
+	}
+
+	/** @return its load: requests holding a slot plus messages waiting in the outbound queue */
+	int outstanding() {
+		return this.correlation.inFlight() + this.outboundQueue.size();
+	}
+
+	@Nullable Integer lastExitCode() {
+		return this.lastExitCode;
+	}
+
+	@Nullable Duration uptime() {
+		return this.supervisor.uptimeIfRunning();
+	}
+
+	ErrorReporter errorReporter() {
+		return this.errorReporter;
 	}
 
 	@Override

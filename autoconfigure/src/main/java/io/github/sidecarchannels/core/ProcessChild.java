@@ -3,12 +3,15 @@ package io.github.sidecarchannels.core;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.sidecarchannels.core.concurrent.SidecarThreads;
 import io.github.sidecarchannels.core.framing.FramingException;
 import io.github.sidecarchannels.core.process.ProcessTree;
 import io.github.sidecarchannels.core.process.StderrPump;
+import io.github.sidecarchannels.core.supervision.Durations;
 import io.github.sidecarchannels.core.supervision.Supervisor;
 import io.github.sidecarchannels.core.transport.ChildConnection;
 import io.github.sidecarchannels.core.transport.Outgoing;
@@ -23,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * pump; the graceful stop; and, on the reading thread, what happens when the connection ends (find the
  * exit code, end what is left of the child's session, tell the supervisor, report what the child never
  * read, then fail whoever still waits for a reply).
+ * <p>
+ * A child that signals readiness ({@link ReadySignal#MESSAGE}) is read from at once but written to only
+ * once it is ready; if it is not ready within {@code startup.timeout} it is killed and its start counts
+ * as failed.
  * <p>
  * The connection ends when the child exits (we hold a copy of its end of the socket, so its exit, not
  * end of file, is the signal) or when it breaks the framing.
@@ -48,12 +55,21 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private volatile boolean stopRequested;
 
-	private volatile @Nullable String outOfStep;
+	/** Why we ended the child ourselves (out of step, not ready in time), or null. */
+	private volatile @Nullable String endedBecause;
+
+	private final AtomicBoolean awaitingReady;
+
+	private volatile @Nullable ScheduledFuture<?> startupTimeout;
+
+	private final @Nullable Heartbeat heartbeat;
 
 	ProcessChild(DefaultSidecar sidecar, Supervisor supervisor, ProcessTree tree, SocketPair socket) {
 		this.sidecar = sidecar;
 		this.supervisor = supervisor;
 		this.tree = tree;
+		this.awaitingReady = new AtomicBoolean(sidecar.definition().readySignal() == ReadySignal.MESSAGE);
+		this.heartbeat = heartbeat(sidecar);
 		sidecar.connected(tree.pid());
 		this.connection = new ChildConnection(sidecar.name(), socket, sidecar.connectionSettings(),
 				sidecar.takeCarryOver(), sidecar.outboundQueue(), sidecar.outboundBudget(), sidecar.correlation(), sidecar.metrics(), sidecar,
@@ -61,6 +77,15 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		StderrPump stderr = new StderrPump(tree.process().getErrorStream(), sidecar.childLogger(),
 				sidecar.stderrBuffer());
 		this.stderrThread = SidecarThreads.daemon(sidecar.name(), "stderr", stderr);
+	}
+
+	private @Nullable Heartbeat heartbeat(DefaultSidecar sidecar) {
+		SidecarDefinition definition = sidecar.definition();
+		if (definition.heartbeatInterval().isZero()) {
+			return null;
+		}
+		return new Heartbeat(sidecar.name(), definition.heartbeatInterval(), definition.heartbeatTimeout(),
+				definition.startupTimeout(), sidecar.scheduler(), sidecar.ping(), this::hung);
 	}
 
 	@Override
@@ -78,10 +103,71 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	}
 
 	@Override
+	public boolean signalsReadiness() {
+		return this.sidecar.definition().readySignal() == ReadySignal.MESSAGE;
+	}
+
+	@Override
 	public void begin() {
 		this.stderrThread.start();
-		this.connection.start();
+		if (signalsReadiness()) {
+			Duration timeout = this.sidecar.definition().startupTimeout();
+			this.startupTimeout = this.sidecar.scheduler().scheduleBlocking(() -> endBecause("did not signal "
+					+ "readiness within startup.timeout (" + Durations.format(timeout) + ")", false), timeout, name(),
+					"startup-timeout");
+			this.connection.startReading();
+		}
+		else {
+			this.connection.start();
+			startHeartbeat(false);
+		}
 		this.tree.process().onExit().thenRun(this.connection::shutdownInput);
+	}
+
+	/** @return whether the child is still to signal readiness: nothing is written to it until it has */
+	boolean isAwaitingReady() {
+		return this.awaitingReady.get();
+	}
+
+	/** The child sent something: a sign of life. */
+	void heard() {
+		Heartbeat beat = this.heartbeat;
+		if (beat != null) {
+			beat.heard();
+		}
+	}
+
+	private void startHeartbeat(boolean childSpoke) {
+		Heartbeat beat = this.heartbeat;
+		if (beat != null) {
+			beat.start(childSpoke);
+		}
+	}
+
+	/**
+	 * Silent for heartbeat.timeout (or, before its first message, startup.timeout): alive but stuck (a
+	 * deadlock), so it would not react to SIGTERM either.
+	 */
+	private void hung(boolean spokeBefore) {
+		this.sidecar.metrics().error("hung");
+		SidecarDefinition definition = this.sidecar.definition();
+		endBecause(spokeBefore ? "hung: no heartbeat within " + Durations.format(definition.heartbeatTimeout())
+				: "hung: sent nothing within startup.timeout (" + Durations.format(definition.startupTimeout())
+						+ ") of its start", true);
+	}
+
+	/** The child signalled readiness (on the reading thread): from now on it is written to. */
+	void ready() {
+		if (this.awaitingReady.compareAndSet(true, false)) {
+			ScheduledFuture<?> timeout = this.startupTimeout;
+			if (timeout != null) {
+				timeout.cancel(false);
+			}
+			if (this.supervisor.childReady(this)) {
+				this.connection.startWriting();
+				startHeartbeat(true);
+			}
+		}
 	}
 
 	/**
@@ -92,8 +178,14 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	@Override
 	public void stop() {
 		this.stopRequested = true;
+		stopHeartbeat();
 		Duration timeout = this.sidecar.definition().stopTimeout();
 		long deadline = System.nanoTime() + timeout.toNanos();
+		if (this.awaitingReady.get()) {
+			// Never written to, so end of input cannot be sent either.
+			this.tree.terminate();
+			return;
+		}
 		try {
 			if (!this.sidecar.outboundQueue().offer(Outgoing.END_OF_INPUT, remaining(deadline), TimeUnit.NANOSECONDS)) {
 				logger.warn("Sidecar '{}': the child did not read its pending input within stop-timeout", name());
@@ -114,10 +206,19 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	 * @param reason why, for the state, the log and the requests that fail
 	 */
 	void restartOutOfStep(String reason) {
-		if (!this.stopRequested && this.outOfStep == null) {
-			this.outOfStep = reason;
+		endBecause(reason, false);
+	}
+
+	private void endBecause(String reason, boolean kill) {
+		if (!this.stopRequested && this.endedBecause == null) {
+			this.endedBecause = reason;
 			logger.error("Sidecar '{}' {}", name(), reason);
-			this.tree.terminate();
+			if (kill) {
+				this.tree.kill();
+			}
+			else {
+				this.tree.terminate();
+			}
 		}
 	}
 
@@ -145,6 +246,11 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	}
 
 	private void handleEnd(@Nullable Exception failure) {
+		stopHeartbeat();
+		ScheduledFuture<?> timeout = this.startupTimeout;
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
 		boolean protocolViolation = failure instanceof FramingException;
 		if (protocolViolation) {
 			this.sidecar.metrics().error("protocol");
@@ -162,7 +268,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		List<Outgoing> unwritten = this.connection.stopWriter(ProcessTree.KILL_GRACE);
 		this.sidecar.disconnected(exitCode, unwritten, this.connection.unread());
 		if (!this.stopRequested) {
-			boolean failed = protocolViolation || this.outOfStep != null || failure != null || exitCode == null
+			boolean failed = protocolViolation || this.endedBecause != null || failure != null || exitCode == null
 					|| exitCode != 0;
 			this.supervisor.childEnded(this, failed, withExitCode(reason, exitCode));
 		}
@@ -184,9 +290,9 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	}
 
 	private String describeEnd(@Nullable Exception failure) {
-		String outOfStepReason = this.outOfStep;
-		if (outOfStepReason != null) {
-			return outOfStepReason;
+		String ourReason = this.endedBecause;
+		if (ourReason != null) {
+			return ourReason;
 		}
 		if (failure instanceof FramingException) {
 			return "broke the " + this.sidecar.definition().framingWireName() + " framing: " + failure.getMessage();
@@ -199,6 +305,13 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private static String withExitCode(String reason, @Nullable Integer exitCode) {
 		return (exitCode != null) ? reason + " (exit code " + exitCode + ")" : reason;
+	}
+
+	private void stopHeartbeat() {
+		Heartbeat beat = this.heartbeat;
+		if (beat != null) {
+			beat.stop();
+		}
 	}
 
 	private String name() {

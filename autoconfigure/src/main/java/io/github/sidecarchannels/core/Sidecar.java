@@ -16,7 +16,7 @@ import org.springframework.messaging.SubscribableChannel;
  * Outbound payloads may be {@code byte[]}, {@link String} (sent as UTF-8) or {@link java.nio.ByteBuffer}
  * (its remaining bytes); do not change them after sending. Inbound payloads are {@code String} with
  * {@link FramingType#LINES lines} framing and {@code byte[]} otherwise, with the headers
- * {@link #NAME_HEADER} and {@link #PID_HEADER}.
+ * {@link #NAME_HEADER}, {@link #PID_HEADER} and {@link #INSTANCE_HEADER}.
  * <p>
  * Replies are matched first in, first out: every message from the child completes the oldest request
  * still waiting, and goes to {@link #inbound()} only when none is waiting.
@@ -28,6 +28,9 @@ public interface Sidecar {
 
 	/** Header on inbound messages: the child's process id. */
 	String PID_HEADER = "sidecar_pid";
+
+	/** Header on inbound messages: which instance of the sidecar's pool sent it (an int, 0-based). */
+	String INSTANCE_HEADER = "sidecar_instance";
 
 	/** @return the sidecar's name */
 	String name();

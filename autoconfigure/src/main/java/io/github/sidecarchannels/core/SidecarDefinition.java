@@ -36,6 +36,12 @@ public final class SidecarDefinition {
 	/** Default {@link #requestTimeout()}. */
 	public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+	/** The default raw-mode readiness message. */
+	public static final String DEFAULT_READY_MESSAGE = "READY";
+
+	/** The default time a child has to signal readiness. */
+	public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
 	private final String name;
 
 	private final List<String> command;
@@ -71,6 +77,22 @@ public final class SidecarDefinition {
 
 	private final RpcCancellation cancellation;
 
+	private final ReadySignal readySignal;
+
+	private final String readyMessage;
+
+	private final Duration startupTimeout;
+
+	private final Duration heartbeatInterval;
+
+	private final @Nullable Duration heartbeatTimeout;
+
+	private final int instances;
+
+	private final int minReady;
+
+	private final int instance;
+
 	private SidecarDefinition(Builder builder) {
 		this.name = builder.name;
 		this.command = List.copyOf(builder.command);
@@ -90,6 +112,14 @@ public final class SidecarDefinition {
 		this.protocol = builder.protocol;
 		this.requestTimeout = builder.requestTimeout;
 		this.cancellation = builder.cancellation;
+		this.readySignal = builder.readySignal;
+		this.readyMessage = builder.readyMessage;
+		this.startupTimeout = builder.startupTimeout;
+		this.heartbeatInterval = builder.heartbeatInterval;
+		this.heartbeatTimeout = builder.heartbeatTimeout;
+		this.instances = builder.instances;
+		this.minReady = builder.minReady;
+		this.instance = builder.instance;
 	}
 
 	/**
@@ -122,7 +152,15 @@ public final class SidecarDefinition {
 			.clientsDirectory(this.clientsDirectory)
 			.protocol(this.protocol)
 			.requestTimeout(this.requestTimeout)
-			.cancellation(this.cancellation);
+			.cancellation(this.cancellation)
+			.readySignal(this.readySignal)
+			.readyMessage(this.readyMessage)
+			.startupTimeout(this.startupTimeout)
+			.heartbeatInterval(this.heartbeatInterval)
+			.heartbeatTimeout(this.heartbeatTimeout)
+			.instances(this.instances)
+			.minReady(this.minReady)
+			.instance(this.instance);
 	}
 
 	/** @return the sidecar's name */
@@ -222,6 +260,58 @@ public final class SidecarDefinition {
 		return this.cancellation;
 	}
 
+	/** @return when a freshly started child may be sent requests and messages */
+	public ReadySignal readySignal() {
+		return this.readySignal;
+	}
+
+	/** @return the raw-mode message a child sends to signal readiness, with {@link ReadySignal#MESSAGE} */
+	public String readyMessage() {
+		return this.readyMessage;
+	}
+
+	/**
+	 * @return how long a child has to signal readiness, with {@link ReadySignal#MESSAGE}, before its start
+	 * counts as failed
+	 */
+	public Duration startupTimeout() {
+		return this.startupTimeout;
+	}
+
+	/**
+	 * @return how often a running child's liveness is checked (json-rpc: an idle child is sent
+	 * {@code $/ping}; raw: the child must send something at least this often); zero when off
+	 */
+	public Duration heartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	/**
+	 * @return how long a running child may stay silent before it counts as hung and is killed: the
+	 * configured timeout, else three heartbeat intervals (zero when the heartbeat is off)
+	 */
+	public Duration heartbeatTimeout() {
+		return (this.heartbeatTimeout != null) ? this.heartbeatTimeout : this.heartbeatInterval.multipliedBy(3);
+	}
+
+	/** @return how many children of this definition run behind the one sidecar (a worker pool) */
+	public int instances() {
+		return this.instances;
+	}
+
+	/** @return how many instances must be ready for the sidecar to be {@code RUNNING} */
+	public int minReady() {
+		return this.minReady;
+	}
+
+	/**
+	 * @return which instance of a pool this definition runs (0-based; the child's {@code SIDECAR_INSTANCE}),
+	 * {@code 0} for a sidecar of one instance
+	 */
+	public int instance() {
+		return this.instance;
+	}
+
 	/**
 	 * @return the framing as the child sees it in {@code SIDECAR_FRAMING}: {@code seqpacket} on the
 	 * seqpacket transport (which ignores the framing setting), else the framing's wire name
@@ -275,6 +365,22 @@ public final class SidecarDefinition {
 		private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
 		private RpcCancellation cancellation = RpcCancellation.NONE;
+
+		private ReadySignal readySignal = ReadySignal.SPAWN;
+
+		private String readyMessage = DEFAULT_READY_MESSAGE;
+
+		private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+
+		private Duration heartbeatInterval = Duration.ZERO;
+
+		private @Nullable Duration heartbeatTimeout;
+
+		private int instances = 1;
+
+		private int minReady = 1;
+
+		private int instance;
 
 		private Builder(String name) {
 			this.name = name;
@@ -464,6 +570,79 @@ public final class SidecarDefinition {
 		}
 
 		/**
+		 * @param readySignal when a freshly started child may be sent requests and messages
+		 * @return this builder
+		 */
+		public Builder readySignal(ReadySignal readySignal) {
+			this.readySignal = readySignal;
+			return this;
+		}
+
+		/**
+		 * @param readyMessage the raw-mode message a child sends to signal readiness
+		 * @return this builder
+		 */
+		public Builder readyMessage(String readyMessage) {
+			this.readyMessage = readyMessage;
+			return this;
+		}
+
+		/**
+		 * @param startupTimeout how long a child has to signal readiness before its start counts as failed
+		 * @return this builder
+		 */
+		public Builder startupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+			return this;
+		}
+
+		/**
+		 * @param heartbeatInterval how often a running child's liveness is checked; zero turns it off
+		 * @return this builder
+		 */
+		public Builder heartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+			return this;
+		}
+
+		/**
+		 * @param heartbeatTimeout how long a running child may stay silent before it counts as hung, or
+		 * {@code null} for three heartbeat intervals
+		 * @return this builder
+		 */
+		public Builder heartbeatTimeout(@Nullable Duration heartbeatTimeout) {
+			this.heartbeatTimeout = heartbeatTimeout;
+			return this;
+		}
+
+		/**
+		 * @param instances how many children of this definition run behind the one sidecar
+		 * @return this builder
+		 */
+		public Builder instances(int instances) {
+			this.instances = instances;
+			return this;
+		}
+
+		/**
+		 * @param minReady how many instances must be ready for the sidecar to be {@code RUNNING}
+		 * @return this builder
+		 */
+		public Builder minReady(int minReady) {
+			this.minReady = minReady;
+			return this;
+		}
+
+		/**
+		 * @param instance which instance of a pool this definition runs (0-based)
+		 * @return this builder
+		 */
+		public Builder instance(int instance) {
+			this.instance = instance;
+			return this;
+		}
+
+		/**
 		 * Validate the settings and build the definition. The command is checked when the sidecar
 		 * starts, so that with fail-fast off a bad command leaves one sidecar failed, not the
 		 * application.
@@ -481,6 +660,21 @@ public final class SidecarDefinition {
 					&& !this.requestTimeout.isZero(), "request-timeout",
 					"the request timeout must be positive, got " + this.requestTimeout);
 			require(this.cancellation != null, "json-rpc.cancellation", "the cancellation must be none, lsp or mcp");
+			require(this.readySignal != null, "startup.ready", "the readiness signal must be spawn or message");
+			require(this.readyMessage != null && !this.readyMessage.isEmpty(), "startup.ready-message",
+					"the ready message must not be empty");
+			require(this.startupTimeout != null && !this.startupTimeout.isNegative() && !this.startupTimeout.isZero(),
+					"startup.timeout", "the startup timeout must be positive, got " + this.startupTimeout);
+			require(this.instances >= 1, "instances", "a sidecar needs at least 1 instance, got " + this.instances);
+			require(this.minReady >= 1 && this.minReady <= this.instances, "min-ready",
+					"min-ready must be between 1 and instances (" + this.instances + "), got " + this.minReady);
+			require(this.instance >= 0 && this.instance < this.instances, "instance",
+					"the instance index must be between 0 and instances - 1, got " + this.instance);
+			require(this.heartbeatInterval != null && !this.heartbeatInterval.isNegative(), "heartbeat.interval",
+					"the heartbeat interval must be zero (off) or positive, got " + this.heartbeatInterval);
+			require(this.heartbeatTimeout == null || this.heartbeatTimeout.compareTo(this.heartbeatInterval) > 0,
+					"heartbeat.timeout", "the heartbeat timeout must be longer than heartbeat.interval ("
+							+ this.heartbeatInterval + "), got " + this.heartbeatTimeout);
 			require(this.socketMode != null, "socket", "the socket mode must be stdio or fd3");
 			require(this.maxMessageSize > 0 && this.maxMessageSize <= MAX_MESSAGE_SIZE_LIMIT, "max-message-size",
 					"the maximum message size must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT + " bytes, got "

@@ -1,5 +1,7 @@
 package io.github.sidecarchannels.core;
 
+import java.util.function.Function;
+
 import io.github.sidecarchannels.core.metrics.MicrometerSidecarMetrics;
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +29,7 @@ public final class Sidecars {
 	 * @return a sidecar without meters
 	 */
 	public static Sidecar create(SidecarDefinition definition, SidecarScheduler scheduler) {
-		return new DefaultSidecar(definition, scheduler, (state) -> SidecarMetrics.NONE);
+		return create(definition, (instance) -> new DefaultSidecar(instance, scheduler, (state) -> SidecarMetrics.NONE));
 	}
 
 	/**
@@ -46,8 +48,16 @@ public final class Sidecars {
 	 * @return a sidecar with meters tagged {@code sidecar=<name>}
 	 */
 	public static Sidecar create(SidecarDefinition definition, MeterRegistry registry, SidecarScheduler scheduler) {
-		return new DefaultSidecar(definition, scheduler,
-				(state) -> new MicrometerSidecarMetrics(registry, definition.name(), state));
+		return create(definition, (instance) -> new DefaultSidecar(instance, scheduler,
+				(state) -> new MicrometerSidecarMetrics(registry, instance.name(), instance.instance(), state)));
+	}
+
+	/** One instance as it is, or a pool of them. */
+	private static Sidecar create(SidecarDefinition definition, Function<SidecarDefinition, DefaultSidecar> instance) {
+		if (definition.instances() == 1) {
+			return instance.apply(definition);
+		}
+		return new SidecarPool(definition, (index) -> instance.apply(definition.toBuilder().instance(index).build()));
 	}
 
 	/**
@@ -61,9 +71,10 @@ public final class Sidecars {
 	 */
 	public static Sidecar create(SidecarDefinition definition, @Nullable MeterRegistry registry,
 			SidecarScheduler scheduler, PayloadConverter converter) {
-		DefaultSidecar sidecar = (registry != null) ? (DefaultSidecar) create(definition, registry, scheduler)
-				: (DefaultSidecar) create(definition, scheduler);
-		return sidecar.payloadConverter(converter);
+		return create(definition, (instance) -> new DefaultSidecar(instance, scheduler, (state) -> (registry != null)
+				? new MicrometerSidecarMetrics(registry, instance.name(), instance.instance(), state)
+				: SidecarMetrics.NONE)
+			.payloadConverter(converter));
 	}
 
 }

@@ -69,7 +69,7 @@ final class FrameRouter implements Consumer<Message<?>> {
 		if (!node.isArray()) {
 			CompletableFuture<JsonNode> response = message(node, frame);
 			if (response != null) {
-				response.thenAccept(this.responder::respond);
+				response.thenAccept((answer) -> this.responder.respond(answer, frame));
 			}
 			return;
 		}
@@ -85,7 +85,8 @@ final class FrameRouter implements Consumer<Message<?>> {
 		if (batch.isEmpty()) {
 			report("invalid-message", "the child sent an empty batch", frame);
 			this.responder.respond(
-					this.messages.error(NullNode.instance, JsonRpcErrorException.INVALID_REQUEST, "Invalid Request", null));
+					this.messages.error(NullNode.instance, JsonRpcErrorException.INVALID_REQUEST, "Invalid Request", null),
+					frame);
 			return;
 		}
 		List<CompletableFuture<JsonNode>> responses = new ArrayList<>();
@@ -99,7 +100,7 @@ final class FrameRouter implements Consumer<Message<?>> {
 			CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).thenRun(() -> {
 				ArrayNode array = JsonNodeFactory.instance.arrayNode();
 				responses.forEach((response) -> array.add(response.join()));
-				this.responder.respond(array);
+				this.responder.respond(array, frame);
 			});
 		}
 	}
@@ -146,6 +147,7 @@ final class FrameRouter implements Consumer<Message<?>> {
 
 	private void notification(String method, @Nullable JsonNode params, Message<?> frame) {
 		if (READY.equals(method)) {
+			this.exchange.ready(frame);
 			return;
 		}
 		Message<JsonNode> message = MessageBuilder.withPayload((params != null) ? params : NullNode.instance)

@@ -45,6 +45,8 @@ final class JsonRpcPeer implements SidecarRpc {
 
 	private final Responder responder;
 
+	private static final String PING = "$/ping";
+
 	private final AtomicLong ids = new AtomicLong();
 
 	JsonRpcPeer(Sidecar sidecar, ProtocolExchange exchange, JsonMapper mapper) {
@@ -56,6 +58,12 @@ final class JsonRpcPeer implements SidecarRpc {
 				sidecar.definition().maxInFlight());
 		this.responder = new Responder(sidecar, exchange, this.messages, sidecar.definition().requestTimeout());
 		exchange.routeFrames(new FrameRouter(sidecar.name(), mapper, exchange, this.dispatcher, this.responder));
+		Duration heartbeatTimeout = sidecar.definition().heartbeatTimeout();
+		if (!heartbeatTimeout.isZero()) {
+			// The answer is a sign of life like any other frame; a missing one is the heartbeat's business.
+			exchange.pingWith((instance) -> send(instance, PING, null, mapper.constructType(JsonNode.class),
+					heartbeatTimeout));
+		}
 	}
 
 	@Override
@@ -92,17 +100,17 @@ final class JsonRpcPeer implements SidecarRpc {
 	@Override
 	public <T> CompletableFuture<@Nullable T> callAsync(String method, @Nullable Object params, Class<T> resultType,
 			Duration timeout) {
-		return send(method, params, this.mapper.constructType(resultType), timeout);
+		return send(this.exchange, method, params, this.mapper.constructType(resultType), timeout);
 	}
 
 	@Override
 	public <T> CompletableFuture<@Nullable T> callAsync(String method, @Nullable Object params,
 			ParameterizedTypeReference<T> resultType, Duration timeout) {
-		return send(method, params, this.mapper.constructType(resultType.getType()), timeout);
+		return send(this.exchange, method, params, this.mapper.constructType(resultType.getType()), timeout);
 	}
 
-	private <T> CompletableFuture<@Nullable T> send(String method, @Nullable Object params, JavaType resultType,
-			Duration timeout) {
+	private <T> CompletableFuture<@Nullable T> send(ProtocolExchange target, String method, @Nullable Object params,
+			JavaType resultType, Duration timeout) {
 		CompletableFuture<@Nullable T> result = new CompletableFuture<>();
 		long id = this.ids.incrementAndGet();
 		ByteBuffer bytes;
@@ -113,7 +121,7 @@ final class JsonRpcPeer implements SidecarRpc {
 			result.completeExceptionally(unsendable(method, ex));
 			return result;
 		}
-		PendingRequest call = this.exchange.call(id, method, bytes, timeout);
+		PendingRequest call = target.call(id, method, bytes, timeout);
 		call.future().whenComplete((response, failure) -> {
 			if (failure instanceof SidecarTimeoutException) {
 				cancelInChild(id, "timed out after " + timeout);

@@ -7,6 +7,8 @@ import io.github.sidecarchannels.core.request.ProtocolExchange;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.support.GenericMessage;
 
@@ -45,15 +47,27 @@ final class Responder {
 		}
 	}
 
-	/** A response the child waits for; one too large to send becomes an error response. */
-	void respond(JsonNode response) {
+	/**
+	 * A response the child waits for; one too large to send becomes an error response.
+	 * @param response the response
+	 * @param frame the frame with the call: the response goes to the child (instance) that sent it
+	 */
+	void respond(JsonNode response, Message<?> frame) {
+		MessageChannel target = this.exchange.replyChannel(frame);
 		try {
-			send(response);
+			send(response, target);
 		}
 		catch (MessageDeliveryException ex) {
 			if (response.has("result")) {
-				trySend(this.messages.error(response.get("id"), JsonRpcErrorException.INTERNAL_ERROR,
-						"the result cannot be sent: " + ex.getMessage(), null), ex);
+				JsonNode error = this.messages.error(response.get("id"), JsonRpcErrorException.INTERNAL_ERROR,
+						"the result cannot be sent: " + ex.getMessage(), null);
+				try {
+					send(error, target);
+				}
+				catch (MessageDeliveryException again) {
+					again.addSuppressed(ex);
+					report(error, again);
+				}
 			}
 			else {
 				report(response, ex);
@@ -76,6 +90,10 @@ final class Responder {
 	 * @throws MessageDeliveryException if it cannot be sent or the outbound buffer stays full
 	 */
 	void send(JsonNode message) {
+		send(message, this.sidecar.outbound());
+	}
+
+	private void send(JsonNode message, MessageChannel target) {
 		GenericMessage<byte[]> bytes;
 		try {
 			bytes = new GenericMessage<>(this.messages.bytes(message).array());
@@ -85,7 +103,7 @@ final class Responder {
 					+ ex.getOriginalMessage());
 		}
 		long wait = ROUTING.get() ? 0 : this.timeout.toMillis();
-		if (!this.sidecar.outbound().send(bytes, wait)) {
+		if (!target.send(bytes, wait)) {
 			throw new MessageDeliveryException(bytes, "Sidecar '" + this.sidecar.name() + "': the outbound buffer "
 					+ "stayed full" + (ROUTING.get() ? " (the reading thread does not wait)" : " for " + this.timeout));
 		}

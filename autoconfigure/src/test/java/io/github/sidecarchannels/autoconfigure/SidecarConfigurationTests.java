@@ -93,7 +93,8 @@ class SidecarConfigurationTests {
 				Path clients = context.getBean(ChildFiles.class).clients();
 				assertThat(variables).containsExactlyInAnyOrder("ONLY_ME=yes", "SIDECAR_FD=0", "SIDECAR_FRAMING=lines",
 						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_PROTOCOL=raw", "SIDECAR_TRANSPORT=stream",
-						"SIDECAR_PROTOCOL_VERSION=2", "PYTHONPATH=" + clients.resolve("python"),
+						"SIDECAR_PROTOCOL_VERSION=2", "SIDECAR_INSTANCE=0", "SIDECAR_INSTANCES=1", "SIDECAR_READY=spawn",
+						"SIDECAR_READY_MESSAGE=READY", "PYTHONPATH=" + clients.resolve("python"),
 						"NODE_PATH=" + clients.resolve("node"));
 			});
 	}

@@ -1,9 +1,11 @@
 package io.github.sidecarchannels.autoconfigure.endpoint;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.SidecarInstanceStatus;
 import io.github.sidecarchannels.core.SidecarRegistry;
 import io.github.sidecarchannels.core.SidecarState;
 import io.github.sidecarchannels.core.SidecarStatus;
@@ -91,14 +93,16 @@ public class SidecarsEndpoint {
 	 * @param restarts automatic restarts since the sidecar was created
 	 * @param lastExitCode the last child's exit status, or {@code null} if none has exited yet
 	 * @param lastFailure why the sidecar last failed or its child last exited, or {@code null}
+	 * @param instances each instance of its pool: state, pid, restarts, outstanding
 	 */
 	public record SidecarDescriptor(SidecarState state, long pid, @Nullable String uptime, int restarts,
-			@Nullable Integer lastExitCode, @Nullable String lastFailure) implements OperationResponseBody {
+			@Nullable Integer lastExitCode, @Nullable String lastFailure,
+			List<SidecarInstanceStatus> instances) implements OperationResponseBody {
 
 		static SidecarDescriptor of(SidecarStatus status) {
 			String uptime = (status.uptime() != null) ? status.uptime().toString() : null;
 			return new SidecarDescriptor(status.state(), status.pid(), uptime, status.restarts(),
-					status.lastExitCode(), status.lastFailure());
+					status.lastExitCode(), status.lastFailure(), status.instances());
 		}
 
 	}

@@ -47,8 +47,19 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 	 * @param state read by the {@code sidecar.up} gauge
 	 */
 	public MicrometerSidecarMetrics(MeterRegistry registry, String sidecarName, Supplier<SidecarState> state) {
+		this(registry, sidecarName, 0, state);
+	}
+
+	/**
+	 * @param registry where the meters go
+	 * @param sidecarName the {@code sidecar} tag
+	 * @param instance the {@code instance} tag: which instance of the sidecar's pool (0-based)
+	 * @param state read by the {@code sidecar.up} gauge (1 while this instance is ready)
+	 */
+	public MicrometerSidecarMetrics(MeterRegistry registry, String sidecarName, int instance,
+			Supplier<SidecarState> state) {
 		this.registry = registry;
-		this.tags = Tags.of("sidecar", sidecarName);
+		this.tags = Tags.of("sidecar", sidecarName, "instance", Integer.toString(instance));
 		this.messagesSent = Counter.builder("sidecar.messages.sent")
 			.description("Messages written to the sidecar's socket")
 			.tags(this.tags)

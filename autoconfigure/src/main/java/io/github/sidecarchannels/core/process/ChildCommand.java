@@ -113,6 +113,10 @@ public final class ChildCommand {
 		environment.put("SIDECAR_PROTOCOL", definition.protocol().wireName());
 		environment.put("SIDECAR_FD", definition.socketMode() == SocketMode.FD3 ? "3" : "0");
 		environment.put("SIDECAR_PROTOCOL_VERSION", Integer.toString(PROTOCOL_VERSION));
+		environment.put("SIDECAR_INSTANCE", Integer.toString(definition.instance()));
+		environment.put("SIDECAR_INSTANCES", Integer.toString(definition.instances()));
+		environment.put("SIDECAR_READY", definition.readySignal().wireName());
+		environment.put("SIDECAR_READY_MESSAGE", definition.readyMessage());
 		Path clients = definition.clientsDirectory();
 		if (clients != null) {
 			appendPath(environment, "PYTHONPATH", clients.resolve("python"));

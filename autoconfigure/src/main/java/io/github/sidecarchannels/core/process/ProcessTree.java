@@ -114,6 +114,11 @@ public final class ProcessTree {
 		this.process.toHandle().onExit().join();
 	}
 
+	/** SIGKILL the child and its whole session at once: a hung child would not react to SIGTERM either. */
+	public void kill() {
+		members().forEach((pid) -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+	}
+
 	private static Stream<Long> sessionMembers(long session) {
 		return ProcessHandle.allProcesses()
 			.map(ProcessHandle::pid)

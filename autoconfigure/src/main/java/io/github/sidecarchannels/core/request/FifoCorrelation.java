@@ -27,6 +27,8 @@ public final class FifoCorrelation implements RequestCorrelation {
 
 	private final Semaphore permits;
 
+	private final int maxInFlight;
+
 	private final Queue<PendingRequest> awaitingReply = new ConcurrentLinkedQueue<>();
 
 	private final Runnable outOfStep;
@@ -47,7 +49,13 @@ public final class FifoCorrelation implements RequestCorrelation {
 	 */
 	public FifoCorrelation(int maxInFlight, Runnable outOfStep) {
 		this.permits = new Semaphore(maxInFlight);
+		this.maxInFlight = maxInFlight;
 		this.outOfStep = outOfStep;
+	}
+
+	@Override
+	public int inFlight() {
+		return this.maxInFlight - this.permits.availablePermits();
 	}
 
 	@Override

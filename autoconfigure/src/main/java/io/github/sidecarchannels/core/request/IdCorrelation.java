@@ -18,6 +18,8 @@ public final class IdCorrelation implements RequestCorrelation {
 
 	private final Semaphore permits;
 
+	private final int maxInFlight;
+
 	private final Map<Long, PendingRequest> awaitingResponse = new ConcurrentHashMap<>();
 
 	/**
@@ -25,6 +27,12 @@ public final class IdCorrelation implements RequestCorrelation {
 	 */
 	public IdCorrelation(int maxInFlight) {
 		this.permits = new Semaphore(maxInFlight);
+		this.maxInFlight = maxInFlight;
+	}
+
+	@Override
+	public int inFlight() {
+		return this.maxInFlight - this.permits.availablePermits();
 	}
 
 	@Override

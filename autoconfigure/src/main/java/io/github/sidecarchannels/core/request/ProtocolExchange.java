@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
 
 /**
  * What a sidecar offers a protocol layer on top of it (JSON-RPC): it sees every frame from the child
@@ -68,6 +69,26 @@ public interface ProtocolExchange {
 	 * @param cause why
 	 */
 	void reportOutbound(String type, String description, RuntimeException cause);
+
+	/**
+	 * The child signalled readiness (e.g. the JSON-RPC notification {@code $/ready}): with
+	 * {@code startup.ready: message} the sidecar starts writing to it; otherwise nothing happens.
+	 * @param frame the frame that signalled it, as routed (its headers name the instance)
+	 */
+	void ready(Message<?> frame);
+
+	/**
+	 * @param ping asks the child behind the given exchange (one instance) for a sign of life (json-rpc:
+	 * calls {@code $/ping}); run by the heartbeat on a thread of its own when a running child has been
+	 * silent for {@code heartbeat.interval}
+	 */
+	void pingWith(Consumer<ProtocolExchange> ping);
+
+	/**
+	 * @param frame a frame from the child
+	 * @return where an answer to it goes: the child that sent it (in a pool, its instance)
+	 */
+	MessageChannel replyChannel(Message<?> frame);
 
 	/** @return where the protocol layer's meters go */
 	SidecarMetrics metrics();

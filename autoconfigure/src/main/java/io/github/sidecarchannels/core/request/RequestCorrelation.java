@@ -16,6 +16,9 @@ public interface RequestCorrelation {
 	 */
 	boolean tryAcquire(long timeoutNanos) throws InterruptedException;
 
+	/** @return requests holding a slot: queued or written, not yet answered */
+	int inFlight();
+
 	/** Give back a slot taken for a request that was never queued. */
 	void abandon();
 

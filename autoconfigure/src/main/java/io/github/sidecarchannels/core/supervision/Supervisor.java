@@ -68,7 +68,8 @@ public final class Supervisor {
 	public void start() {
 		synchronized (this.lifecycleMonitor) {
 			SidecarState current = this.state.get();
-			if (current == SidecarState.RUNNING || current == SidecarState.RESTARTING) {
+			if (current == SidecarState.RUNNING || current == SidecarState.RESTARTING
+					|| (current == SidecarState.STARTING && this.child != null)) {
 				return;
 			}
 			this.restartSchedule.reset();
@@ -81,7 +82,7 @@ public final class Supervisor {
 		synchronized (this.lifecycleMonitor) {
 			SidecarState current = this.state.get();
 			Child running = this.child;
-			if (current == SidecarState.RUNNING && running != null
+			if ((current == SidecarState.RUNNING || current == SidecarState.STARTING) && running != null
 					&& compareAndTransition(current, SidecarState.STOPPING, "stop requested")) {
 				running.stop();
 			}
@@ -113,9 +114,21 @@ public final class Supervisor {
 	 * @param reason what happened, for logs and {@link #lastFailure()}
 	 */
 	public void childEnded(Child child, boolean failed, String reason) {
-		if (child == this.child && this.state.get() == SidecarState.RUNNING) {
-			afterChildGone(SidecarState.RUNNING, failed, reason);
+		SidecarState current = this.state.get();
+		if (child == this.child && (current == SidecarState.RUNNING || current == SidecarState.STARTING)) {
+			afterChildGone(current, failed, reason);
 		}
+	}
+
+	/**
+	 * Called once, on the child's own thread, when a child that {@link Child#signalsReadiness() signals
+	 * readiness} has done so: the sidecar moves from {@code STARTING} to {@code RUNNING}.
+	 * @param child the child that is ready
+	 * @return whether the child is still the current one and was starting (else it must not be used)
+	 */
+	public boolean childReady(Child child) {
+		return child == this.child && compareAndTransition(SidecarState.STARTING, SidecarState.RUNNING,
+				"pid " + child.pid() + " is ready");
 	}
 
 	private void launchOrFail(SidecarState from) {
@@ -125,7 +138,13 @@ public final class Supervisor {
 			this.child = launched;
 			this.startedNanos = System.nanoTime();
 			// RUNNING before the child's threads run, so a child that dies at once is seen to fail.
-			transition(SidecarState.RUNNING, "pid " + launched.pid() + " " + launched.description());
+			if (launched.signalsReadiness()) {
+				transition(SidecarState.STARTING, "pid " + launched.pid() + " " + launched.description()
+						+ ", waiting for it to signal readiness");
+			}
+			else {
+				transition(SidecarState.RUNNING, "pid " + launched.pid() + " " + launched.description());
+			}
 			launched.begin();
 		}
 		catch (RuntimeException ex) {
@@ -278,6 +297,14 @@ public final class Supervisor {
 
 		/** Start watching the child; from now on it may report its end. */
 		void begin();
+
+		/**
+		 * @return whether the sidecar stays {@code STARTING} until the child calls
+		 * {@link Supervisor#childReady}; false (the default) makes it {@code RUNNING} once launched
+		 */
+		default boolean signalsReadiness() {
+			return false;
+		}
 
 		/**
 		 * Ask the child to finish and wait until it has (within the stop timeout, then by signals); its

@@ -35,7 +35,13 @@ public final class ChildConnection implements SocketWriter.Listener {
 
 	private final WrittenLog log;
 
-	private volatile List<Outgoing> unwritten = List.of();
+	private volatile List<Outgoing> unwritten;
+
+	private final Object writerStart = new Object();
+
+	private boolean writerStopped;
+
+	private boolean writerStarted;
 
 	/**
 	 * @param sidecarName names the threads
@@ -54,6 +60,8 @@ public final class ChildConnection implements SocketWriter.Listener {
 			FrameDecoder.FrameSink sink, SocketReader.Listener ended) {
 		this.sidecarName = sidecarName;
 		this.socket = socket;
+		// What a writer that never started hands back.
+		this.unwritten = carryOver;
 		Framing framing = settings.framing();
 		SocketReader reader = new SocketReader(socket.channel(), !framing.coalesces(), settings.maxMessageSize(),
 				framing.newDecoder(settings.maxMessageSize()), sink, ended);
@@ -66,8 +74,24 @@ public final class ChildConnection implements SocketWriter.Listener {
 
 	/** Start reading and writing. */
 	public void start() {
-		this.writerThread.start();
+		startWriting();
+		startReading();
+	}
+
+	/** Start reading only: a child that is not ready yet gets nothing written. */
+	public void startReading() {
 		this.readerThread.start();
+	}
+
+	/** Start writing, unless the writer was stopped already (the child ended before it was ready). */
+	public void startWriting() {
+		synchronized (this.writerStart) {
+			if (!this.writerStopped && !this.writerStarted) {
+				this.writerStarted = true;
+				this.unwritten = List.of();
+				this.writerThread.start();
+			}
+		}
 	}
 
 	/**
@@ -89,6 +113,9 @@ public final class ChildConnection implements SocketWriter.Listener {
 	 * @return what it accepted and never wrote, in order
 	 */
 	public List<Outgoing> stopWriter(Duration limit) {
+		synchronized (this.writerStart) {
+			this.writerStopped = true;
+		}
 		// Shutting down first fails a write blocked on a full socket after it reports what it wrote;
 		// an interrupt in the middle of a write would lose that count.
 		try {

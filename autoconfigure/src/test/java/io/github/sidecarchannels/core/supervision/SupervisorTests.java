@@ -51,6 +51,47 @@ class SupervisorTests {
 	}
 
 	@Test
+	void childThatSignalsReadinessStaysStartingUntilReady() {
+		this.runner.readiness = true;
+		Supervisor supervisor = supervisor(FAST);
+		supervisor.start();
+		FakeChild child = this.runner.last();
+		assertThat(child.begun).isTrue();
+		assertThat(supervisor.state()).isEqualTo(SidecarState.STARTING);
+		supervisor.start();
+		assertThat(this.runner.launches()).isEqualTo(1);
+		assertThat(supervisor.childReady(child)).isTrue();
+		assertThat(supervisor.childReady(child)).isFalse();
+		assertThat(supervisor.state()).isEqualTo(SidecarState.RUNNING);
+		assertThat(this.events.states()).containsExactly("STOPPED->STARTING", "STARTING->RUNNING");
+	}
+
+	@Test
+	void childEndingBeforeItIsReadyIsRestartedAndAStaleReadyIsIgnored() {
+		this.runner.readiness = true;
+		Supervisor supervisor = supervisor(FAST);
+		supervisor.start();
+		FakeChild first = this.runner.last();
+		supervisor.childEnded(first, true, "did not signal readiness within startup.timeout (1s)");
+		assertThat(this.events.states()).contains("STARTING->RESTARTING");
+		await().atMost(TIMEOUT).until(() -> this.runner.launches() == 2);
+		assertThat(supervisor.childReady(first)).isFalse();
+		assertThat(supervisor.state()).isEqualTo(SidecarState.STARTING);
+		assertThat(supervisor.childReady(this.runner.last())).isTrue();
+		assertThat(supervisor.lastFailure()).contains("startup.timeout");
+	}
+
+	@Test
+	void stopWhileWaitingForReadinessStopsTheChild() {
+		this.runner.readiness = true;
+		Supervisor supervisor = supervisor(FAST);
+		supervisor.start();
+		supervisor.stop();
+		assertThat(this.runner.last().stopped).isTrue();
+		assertThat(supervisor.state()).isEqualTo(SidecarState.STOPPED);
+	}
+
+	@Test
 	void failedChildIsRestartedAfterBackoff() {
 		Supervisor supervisor = supervisor(FAST);
 		supervisor.start();
@@ -212,6 +253,8 @@ class SupervisorTests {
 
 		private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
+		volatile boolean readiness;
+
 		@Override
 		public Supervisor.Child launch(Supervisor supervisor) {
 			RuntimeException toThrow = this.failure.get();
@@ -219,6 +262,7 @@ class SupervisorTests {
 				throw toThrow;
 			}
 			FakeChild child = new FakeChild(1000 + this.children.size());
+			child.signalsReadiness = this.readiness;
 			this.children.add(child);
 			return child;
 		}
@@ -241,6 +285,8 @@ class SupervisorTests {
 
 		volatile boolean stopped;
 
+		volatile boolean signalsReadiness;
+
 		FakeChild(long pid) {
 			this.pid = pid;
 		}
@@ -253,6 +299,11 @@ class SupervisorTests {
 		@Override
 		public String description() {
 			return "[fake]";
+		}
+
+		@Override
+		public boolean signalsReadiness() {
+			return this.signalsReadiness;
 		}
 
 		@Override

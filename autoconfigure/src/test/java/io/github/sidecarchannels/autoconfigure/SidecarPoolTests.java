@@ -1,0 +1,202 @@
+package io.github.sidecarchannels.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.SidecarExitedException;
+import io.github.sidecarchannels.core.SidecarInstanceStatus;
+import io.github.sidecarchannels.core.SidecarState;
+import io.github.sidecarchannels.core.SidecarTimeoutException;
+import io.github.sidecarchannels.rpc.SidecarRpc;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.messaging.Message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code instances}: pools of real Python children behind one sidecar.
+ */
+class SidecarPoolTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SidecarAutoConfiguration.class, JacksonAutoConfiguration.class))
+		.withBean(SimpleMeterRegistry.class);
+
+	@Test
+	void poolOfThreeSurvivesKillOfOneInstanceDuringFiveThousandPipelinedRequests() throws Exception {
+		this.runner
+			.withPropertyValues("sidecar.processes.pool.command=python3," + Children.script("pool_worker.py"),
+					"sidecar.processes.pool.instances=3", "sidecar.processes.pool.restart.initial-delay=100ms")
+			.run((context) -> {
+				Sidecar sidecar = context.getBean("sidecar.pool", Sidecar.class);
+				List<SidecarInstanceStatus> before = sidecar.status().instances();
+				assertThat(before).extracting(SidecarInstanceStatus::state).containsOnly(SidecarState.RUNNING);
+				long victim = before.get(1).pid();
+				List<CompletableFuture<Message<?>>> replies = new ArrayList<>();
+				for (int i = 0; i < 5000; i++) {
+					replies.add(sidecar.requestAsync("r" + i, TIMEOUT));
+					if (i == 1000) {
+						ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+					}
+				}
+				CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+					.exceptionally((failure) -> null)
+					.get(120, TimeUnit.SECONDS);
+				Map<String, Integer> byInstance = new TreeMap<>();
+				for (int i = 0; i < replies.size(); i++) {
+					String outcome = outcome(replies.get(i), "r" + i);
+					byInstance.merge(outcome, 1, Integer::sum);
+				}
+				assertThat(byInstance.keySet()).containsAnyOf("0", "2").doesNotContain("wrong");
+				assertThat(byInstance.getOrDefault("0", 0) + byInstance.getOrDefault("2", 0)).isGreaterThan(2500);
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> sidecar.status().instances().get(1).state() == SidecarState.RUNNING
+							&& sidecar.status().instances().get(1).pid() != victim);
+				assertThat(sidecar.status().instances().get(1).restarts()).isEqualTo(1);
+				Set<String> servedBy = new HashSet<>();
+				for (int i = 0; i < 30; i++) {
+					servedBy.add(((String) sidecar.request("again", TIMEOUT).getPayload()).split(":")[0]);
+				}
+				assertThat(servedBy).contains("1");
+				assertThat(sidecar.state()).isEqualTo(SidecarState.RUNNING);
+			});
+	}
+
+	/** @return the instance that answered, "exited"/"timeout" for a typed failure, "wrong" for another's reply */
+	private static String outcome(CompletableFuture<Message<?>> reply, String request) {
+		try {
+			String[] answer = ((String) reply.join().getPayload()).split(":", 2);
+			return answer[1].equals(request) ? answer[0] : "wrong";
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof SidecarExitedException) {
+				return "exited";
+			}
+			if (ex.getCause() instanceof SidecarTimeoutException) {
+				return "timeout";
+			}
+			throw ex;
+		}
+	}
+
+	@Test
+	void slowInstanceGetsFewerRequests() {
+		this.runner
+			.withPropertyValues("sidecar.processes.pool.command=python3," + Children.script("pool_worker.py"),
+					"sidecar.processes.pool.instances=2", "sidecar.processes.pool.environment.SLOW_INSTANCE=1")
+			.run((context) -> {
+				Sidecar sidecar = context.getBean("sidecar.pool", Sidecar.class);
+				// Four callers, each waiting for its reply before the next request, as web requests do.
+				Map<String, Integer> byInstance = new ConcurrentHashMap<>();
+				List<Thread> callers = new ArrayList<>();
+				for (int caller = 0; caller < 4; caller++) {
+					int id = caller;
+					Thread thread = new Thread(() -> {
+						for (int i = 0; i < 100; i++) {
+							String request = "c" + id + "-" + i;
+							byInstance.merge(outcome(sidecar.requestAsync(request, TIMEOUT), request), 1, Integer::sum);
+						}
+					});
+					thread.start();
+					callers.add(thread);
+				}
+				for (Thread caller : callers) {
+					caller.join();
+				}
+				assertThat(byInstance.keySet()).containsExactlyInAnyOrder("0", "1");
+				assertThat(byInstance.get("0") + byInstance.get("1")).isEqualTo(400);
+				assertThat(byInstance.get("1")).isLessThan(byInstance.get("0") / 2);
+			});
+	}
+
+	@Test
+	void jsonRpcPoolSpreadsCallsAndMetersAndStatusShowEachInstance() {
+		this.runner
+			.withPropertyValues("sidecar.processes.rpc.command=python3," + Children.script("rpc_pool_worker.py"),
+					"sidecar.processes.rpc.protocol=json-rpc", "sidecar.processes.rpc.instances=2")
+			.run((context) -> {
+				Sidecar sidecar = context.getBean("sidecar.rpc", Sidecar.class);
+				SidecarRpc rpc = context.getBean("sidecar.rpc.rpc", SidecarRpc.class);
+				List<CompletableFuture<Whoami>> calls = new ArrayList<>();
+				for (int i = 0; i < 200; i++) {
+					calls.add(rpc.callAsync("whoami", null, Whoami.class, TIMEOUT));
+				}
+				Set<Integer> instances = new HashSet<>();
+				for (CompletableFuture<Whoami> call : calls) {
+					Whoami whoami = call.get(30, TimeUnit.SECONDS);
+					assertThat(whoami.instances()).isEqualTo(2);
+					assertThat(whoami.pid()).isEqualTo(sidecar.status().instances().get(whoami.instance()).pid());
+					instances.add(whoami.instance());
+				}
+				assertThat(instances).containsExactlyInAnyOrder(0, 1);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				for (String instance : List.of("0", "1")) {
+					assertThat(meters.get("sidecar.messages.sent").tags("sidecar", "rpc", "instance", instance)
+						.counter()
+						.count()).isPositive();
+				}
+				assertThat(meters.get("sidecar.up").tags("sidecar", "rpc").gauges())
+					.extracting(Gauge::value)
+					.containsExactlyInAnyOrder(1.0, 1.0);
+				assertThat(sidecar.status().instances()).extracting(SidecarInstanceStatus::instance).containsExactly(0, 1);
+				assertThat(sidecar.status().instances()).extracting(SidecarInstanceStatus::pid).doesNotHaveDuplicates();
+			});
+	}
+
+	@Test
+	void inboundOfEveryInstanceReachesTheOneChannelWithItsInstanceHeader() {
+		this.runner
+			.withPropertyValues("sidecar.processes.pool.command=python3," + Children.script("loads_then_ready.py"),
+					"sidecar.processes.pool.instances=2", "sidecar.processes.pool.startup.ready=message",
+					"sidecar.processes.pool.auto-startup=false", "sidecar.processes.pool.environment.READY_DELAY=0.5")
+			.run((context) -> {
+				Sidecar sidecar = context.getBean("sidecar.pool", Sidecar.class);
+				BlockingQueue<Message<?>> received = SidecarChannelsTests.subscribe(sidecar.inbound());
+				sidecar.start();
+				Set<Object> headers = new HashSet<>();
+				for (int i = 0; i < 2; i++) {
+					Message<?> message = received.poll(30, TimeUnit.SECONDS);
+					assertThat(message.getPayload()).isEqualTo("bytes-before-ready:no");
+					headers.add(message.getHeaders().get(Sidecar.INSTANCE_HEADER));
+				}
+				assertThat(headers).containsExactlyInAnyOrder(0, 1);
+				await().atMost(Duration.ofSeconds(30)).until(() -> sidecar.state() == SidecarState.RUNNING);
+			});
+	}
+
+	@Test
+	void singleInstanceSidecarMetersCarryInstanceZero() {
+		this.runner.withPropertyValues("sidecar.processes.one.command=cat").run((context) -> {
+			Sidecar sidecar = context.getBean("sidecar.one", Sidecar.class);
+			assertThat(sidecar.request("x", TIMEOUT).getHeaders().get(Sidecar.INSTANCE_HEADER)).isEqualTo(0);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("sidecar.up").tags("sidecar", "one", "instance", "0").gauge().value()).isEqualTo(1.0);
+			assertThat(sidecar.status().instances()).hasSize(1);
+		});
+	}
+
+	record Whoami(int instance, int instances, long pid) {
+	}
+
+}
