@@ -108,6 +108,9 @@ public final class BenchmarkMain {
 			}
 		}
 		for (SystemSpec spec : systems) {
+			if (!spec.runs(RTT_ONE_CPU)) {
+				continue;
+			}
 			progress("pinned", spec.label());
 			if (skipped.containsKey(spec.id())) {
 				System.out.println("skipped");
@@ -159,18 +162,22 @@ public final class BenchmarkMain {
 		return switch (spec.kind()) {
 			case C -> compiled ? null : "no C compiler (cc) was found, so the C baseline was not built";
 			case NODE -> (which("node") != null) ? null : "node is not installed";
-			case PYTHON -> python ? null : "python3 is not installed";
 			case JVM -> {
+				if (spec.isRpc()) {
+					yield (which("node") != null) ? null : "node is not installed (the JSON-RPC echo child is Node)";
+				}
 				boolean needsHelper = spec.seqpacket() || spec.id().equals(SystemSpec.SPRING_INTEGRATION);
 				yield (needsHelper && !compiled && !python)
 						? "neither cc nor python3 is available for its echo child" : null;
 			}
+			case PYTHON -> python ? null : "python3 is not installed";
 		};
 	}
 
 	/** One fresh runner process for a system: warm-ups, then its share of the measured runs. */
 	private Map<String, Json.Result> runSystem(SystemSpec spec, int round) throws IOException, InterruptedException {
 		RunnerOptions options = this.settings.runnerOptions();
+		options.workloads = options.workloads.stream().filter((workload) -> spec.runs(workload.id)).toList();
 		String log = spec.id() + "-" + round;
 		Map<String, Json.Result> byWorkload = new LinkedHashMap<>();
 		for (Json.Result result : runRunner(command(spec, options), log)) {
@@ -220,6 +227,9 @@ public final class BenchmarkMain {
 			}
 			case C -> {
 				command.add(nativeProgram("cbench").toString());
+				if (spec.id().equals(SystemSpec.C_STREAM_BATCHED)) {
+					command.add("--batched");
+				}
 				command.addAll(List.of("--transport", spec.seqpacket() ? "seqpacket" : "stream", "--child",
 						spec.seqpacket() ? nativeProgram("seqecho").toString() : which("cat")));
 				command.addAll(options.commonArgs());
