@@ -1,0 +1,104 @@
+package io.github.sidecarchannels.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import com.sun.management.ThreadMXBean;
+import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.channel.InboundHeaders;
+import io.github.sidecarchannels.core.framing.LineFraming;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.GenericMessage;
+
+/**
+ * Single-threaded cost of the starter's per-message hot spots, as nanoseconds and heap bytes per
+ * operation (the bytes from {@code ThreadMXBean.getThreadAllocatedBytes}): the inbound message with
+ * the headers built the old way ({@code GenericMessage(payload, Map)}: map copy, random UUID, clock)
+ * and the new way ({@link InboundHeaders}), and the lines framing's newline check over a payload
+ * without a newline ({@link LineFraming#rejectionReason}, the same scan the decoder runs). Run it
+ * against an older build of the starter (put its classes first on the class path) for the before
+ * figures of the scan; {@code headers-old} is the old path in any build.
+ * <pre>
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
+ *   io.github.sidecarchannels.benchmarks.HotSpots
+ * </pre>
+ */
+public final class HotSpots {
+
+	private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+	private static volatile Object sink;
+
+	private HotSpots() {
+	}
+
+	public static void main(String[] args) {
+		Map<String, Object> fixed = Map.of(Sidecar.NAME_HEADER, "bench", Sidecar.PID_HEADER, 4242L);
+		byte[] payload = Payloads.bytes(64);
+		for (int round = 0; round < 3; round++) {
+			headers(fixed, payload, "");
+			// The application's sending thread draws ids from the same Random when it builds its messages.
+			Thread sender = new Thread(() -> {
+				while (!Thread.currentThread().isInterrupted()) {
+					sink = new GenericMessage<>(payload);
+				}
+			}, "hotspots-sender");
+			sender.start();
+			headers(fixed, payload, ", sender busy");
+			sender.interrupt();
+			for (int size : new int[] { 64, 4096, 1024 * 1024 }) {
+				ByteBuffer text = ByteBuffer.wrap(Payloads.bytes(size));
+				LineFraming framing = new LineFraming();
+				int repeat = Math.max(20, 200_000_000 / size / 4);
+				report("newline-scan-" + size + "B", repeat, () -> {
+					sink = framing.rejectionReason(text);
+					return 1;
+				});
+			}
+		}
+	}
+
+	private static void headers(Map<String, Object> fixed, byte[] payload, String note) {
+		report("headers-old" + note, 2_000_000, () -> {
+			Message<Object> message = new GenericMessage<>(payload, fixed);
+			sink = message;
+			return 1;
+		});
+		if (hasInboundHeaders()) {
+			InboundHeaders headers = new InboundHeaders(fixed);
+			report("headers-new" + note, 2_000_000, () -> {
+				Message<Object> message = new GenericMessage<>(payload, headers.next());
+				sink = message;
+				return 1;
+			});
+		}
+	}
+
+	private static boolean hasInboundHeaders() {
+		try {
+			Class.forName("io.github.sidecarchannels.core.channel.InboundHeaders");
+			return true;
+		}
+		catch (ClassNotFoundException ex) {
+			return false;
+		}
+	}
+
+	private static void report(String what, int count, LongSupplier operation) {
+		long thread = Thread.currentThread().getId();
+		long bytesBefore = THREADS.getThreadAllocatedBytes(thread);
+		long start = System.nanoTime();
+		for (int i = 0; i < count; i++) {
+			operation.getAsLong();
+		}
+		long nanos = System.nanoTime() - start;
+		long bytes = THREADS.getThreadAllocatedBytes(thread) - bytesBefore;
+		System.out.printf(Locale.ROOT, "%-34s %10.1f ns/op %8.1f B/op%n", what, (double) nanos / count,
+				(double) bytes / count);
+	}
+
+}
