@@ -4,10 +4,15 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import com.sun.management.ThreadMXBean;
 import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.SidecarScheduler;
 import io.github.sidecarchannels.core.channel.InboundHeaders;
 import io.github.sidecarchannels.core.framing.LineFraming;
 
@@ -21,7 +26,10 @@ import org.springframework.messaging.support.GenericMessage;
  * and the new way ({@link InboundHeaders}), and the lines framing's newline check over a payload
  * without a newline ({@link LineFraming#rejectionReason}, the same scan the decoder runs). Run it
  * against an older build of the starter (put its classes first on the class path) for the before
- * figures of the scan; {@code headers-old} is the old path in any build.
+ * figures of the scan; {@code headers-old} is the old path in any build. {@code timer} is the request
+ * timeout's cost: one thread schedules a 30 s task on a {@link SidecarScheduler} per request and hands
+ * it to a second thread that cancels it (the caller and the reader of a request), against the same
+ * hand-off without the timer.
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
  *   io.github.sidecarchannels.benchmarks.HotSpots
@@ -50,6 +58,8 @@ public final class HotSpots {
 			sender.start();
 			headers(fixed, payload, ", sender busy");
 			sender.interrupt();
+			timer(false);
+			timer(true);
 			for (int size : new int[] { 64, 4096, 1024 * 1024 }) {
 				ByteBuffer text = ByteBuffer.wrap(Payloads.bytes(size));
 				LineFraming framing = new LineFraming();
@@ -75,6 +85,39 @@ public final class HotSpots {
 				sink = message;
 				return 1;
 			});
+		}
+	}
+
+	/** Per request: schedule on this thread, cancel on another (or only the hand-off, for comparison). */
+	private static void timer(boolean scheduled) {
+		int count = 500_000;
+		BlockingQueue<Object> handOff = new ArrayBlockingQueue<>(1024);
+		Object plain = new Object();
+		try (SidecarScheduler scheduler = SidecarScheduler.create("hotspots")) {
+			Thread canceller = new Thread(() -> {
+				try {
+					for (int i = 0; i < count; i++) {
+						if (handOff.take() instanceof ScheduledFuture<?> future) {
+							future.cancel(false);
+						}
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, "hotspots-reader");
+			canceller.start();
+			long start = System.nanoTime();
+			for (int i = 0; i < count; i++) {
+				handOff.put(scheduled ? scheduler.schedule(() -> {
+				}, TimeUnit.SECONDS.toNanos(30)) : plain);
+			}
+			canceller.join();
+			System.out.printf(Locale.ROOT, "%-34s %10.1f ns/request%n",
+					scheduled ? "timer: schedule + cancel" : "timer: hand-off only", (System.nanoTime() - start) / (double) count);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
