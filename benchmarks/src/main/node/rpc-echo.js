@@ -113,4 +113,5 @@ process.stdin.on('data', (chunk) => {
   }
   flush();
 });
-process.stdin.on('end', () => process.exit(0));
+// No process.exit() here: it would drop replies still queued for stdout. With stdin ended, nothing keeps
+// the event loop alive, so Node exits once they are written.

@@ -99,7 +99,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	private volatile @Nullable Integer lastExitCode;
 
-	/** Built once per child: copying one small map is the cheapest way to a message's headers. */
+	/** Built once per child: its fixed headers, plus an id and a timestamp per message. */
 	private volatile InboundHeaders inboundHeaders = new InboundHeaders(Map.of());
 
 	/** Accepted by a dead connection's writer but never written; goes first to the next child. */

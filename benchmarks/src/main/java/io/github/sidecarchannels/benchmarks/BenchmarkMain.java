@@ -32,6 +32,9 @@ public final class BenchmarkMain {
 	/** The round trip measured with the runner and its children pinned to CPU 0. */
 	static final String RTT_ONE_CPU = "rtt-1cpu";
 
+	/** How many times the usual warm-up runs the JSON-RPC systems get. */
+	static final int RPC_WARMUP_FACTOR = 7;
+
 	private final Path home;
 
 	private final Settings settings;
@@ -178,6 +181,11 @@ public final class BenchmarkMain {
 	private Map<String, Json.Result> runSystem(SystemSpec spec, int round) throws IOException, InterruptedException {
 		RunnerOptions options = this.settings.runnerOptions();
 		options.workloads = options.workloads.stream().filter((workload) -> spec.runs(workload.id)).toList();
+		if (spec.isRpc()) {
+			// JSON-RPC clients (Jackson, Gson, Reactor) take seconds of JIT to settle: measured, a starter
+			// runner went from 1 k to 67 k calls/s over its first ten 1 s runs. Same warm-up for all of them.
+			options.warmups *= RPC_WARMUP_FACTOR;
+		}
 		String log = spec.id() + "-" + round;
 		Map<String, Json.Result> byWorkload = new LinkedHashMap<>();
 		for (Json.Result result : runRunner(command(spec, options), log)) {

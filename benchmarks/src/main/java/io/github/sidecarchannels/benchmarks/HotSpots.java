@@ -13,7 +13,12 @@ import java.util.function.LongSupplier;
 import com.sun.management.ThreadMXBean;
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarScheduler;
+import io.github.sidecarchannels.core.FramingType;
+import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.channel.InboundHeaders;
+import io.github.sidecarchannels.core.framing.FrameDecoder;
+import io.github.sidecarchannels.core.framing.Framing;
+import io.github.sidecarchannels.core.framing.FramingException;
 import io.github.sidecarchannels.core.framing.LineFraming;
 
 import org.springframework.messaging.Message;
@@ -60,6 +65,7 @@ public final class HotSpots {
 			sender.interrupt();
 			timer(false);
 			timer(true);
+			contentLength();
 			for (int size : new int[] { 64, 4096, 1024 * 1024 }) {
 				ByteBuffer text = ByteBuffer.wrap(Payloads.bytes(size));
 				LineFraming framing = new LineFraming();
@@ -119,6 +125,43 @@ public final class HotSpots {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** Decoding 1,000 content-length frames of 100 bytes that arrived in one read. */
+	private static void contentLength() {
+		Framing framing = Framing.of(SidecarDefinition.builder("bench")
+			.command("cat")
+			.framing(FramingType.CONTENT_LENGTH)
+			.build());
+		ByteBuffer stream = ByteBuffer.allocate(1000 * (100 + framing.overhead()));
+		for (int i = 0; i < 1000; i++) {
+			framing.writeHeader(100, stream);
+			stream.put(Payloads.bytes(100));
+		}
+		stream.flip();
+		FrameDecoder decoder = framing.newDecoder(1024 * 1024);
+		FrameDecoder.FrameSink frames = new FrameDecoder.FrameSink() {
+
+			@Override
+			public void frame(Object payload, int size) {
+				sink = payload;
+			}
+
+			@Override
+			public void problem(String type, String description, boolean frameDropped) {
+				throw new IllegalStateException(description);
+			}
+
+		};
+		report("content-length decode, 1000 frames", 2_000, () -> {
+			try {
+				decoder.decode(stream.duplicate(), frames);
+			}
+			catch (FramingException ex) {
+				throw new IllegalStateException(ex);
+			}
+			return 1;
+		});
 	}
 
 	private static boolean hasInboundHeaders() {

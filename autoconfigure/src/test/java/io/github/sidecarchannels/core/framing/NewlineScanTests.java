@@ -1,6 +1,7 @@
 package io.github.sidecarchannels.core.framing;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class NewlineScanTests {
 
 	private static byte[] filled(int length, byte value) {
 		byte[] array = new byte[length];
-		java.util.Arrays.fill(array, value);
+		Arrays.fill(array, value);
 		return array;
 	}
 
