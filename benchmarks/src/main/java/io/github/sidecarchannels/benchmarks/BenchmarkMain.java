@@ -181,9 +181,10 @@ public final class BenchmarkMain {
 	private Map<String, Json.Result> runSystem(SystemSpec spec, int round) throws IOException, InterruptedException {
 		RunnerOptions options = this.settings.runnerOptions();
 		options.workloads = options.workloads.stream().filter((workload) -> spec.runs(workload.id)).toList();
-		if (spec.isRpc()) {
+		if (spec.isRpc() && !this.settings.name().equals("quick")) {
 			// JSON-RPC clients (Jackson, Gson, Reactor) take seconds of JIT to settle: measured, a starter
-			// runner went from 1 k to 67 k calls/s over its first ten 1 s runs. Same warm-up for all of them.
+			// runner went from 1 k to 67 k calls/s over its first ten 1 s runs. Same warm-up for all of them;
+			// quick mode keeps its one warm-up run, its numbers are not for quoting anyway.
 			options.warmups *= RPC_WARMUP_FACTOR;
 		}
 		String log = spec.id() + "-" + round;
