@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.sidecarchannels.core.channel.InboundHeaders;
 import io.github.sidecarchannels.core.channel.OutboundChannel;
 import io.github.sidecarchannels.core.channel.Payloads;
 import io.github.sidecarchannels.core.channel.SidecarChannel;
@@ -100,8 +101,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	private volatile @Nullable Integer lastExitCode;
 
-	/** Built once per child: copying one small map is the cheapest way to a message's headers. */
-	private volatile Map<String, Object> inboundHeaders = Map.of();
+	/** Built once per child: its fixed headers, plus an id and a timestamp per message. */
+	private volatile InboundHeaders inboundHeaders = new InboundHeaders(Map.of());
 
 	/** Accepted by a dead connection's writer but never written; goes first to the next child. */
 	private volatile List<Outgoing> carryOver = List.of();
@@ -196,7 +197,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	// ---- what children share: called by ProcessChild ----------------------------------------------
 
 	void connected(long pid) {
-		this.inboundHeaders = Map.of(NAME_HEADER, name(), PID_HEADER, pid, INSTANCE_HEADER, this.definition.instance());
+		this.inboundHeaders = new InboundHeaders(
+				Map.of(NAME_HEADER, name(), PID_HEADER, pid, INSTANCE_HEADER, this.definition.instance()));
 	}
 
 	/**
@@ -290,7 +292,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			becomeReady();
 			return;
 		}
-		Message<Object> message = new GenericMessage<>(payload, this.inboundHeaders);
+		Message<Object> message = new GenericMessage<>(payload, this.inboundHeaders.next());
 		Consumer<Message<?>> router = this.router;
 		if (router != null) {
 			router.accept(message);

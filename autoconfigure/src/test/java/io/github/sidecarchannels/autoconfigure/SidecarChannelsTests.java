@@ -64,7 +64,10 @@ class SidecarChannelsTests {
 			assertThat(first.getPayload()).isEqualTo("héllo wörld ✓");
 			assertThat(first.getHeaders()).containsEntry(Sidecar.NAME_HEADER, "echo")
 				.containsEntry(Sidecar.PID_HEADER, context.getBean("sidecar.echo", Sidecar.class).pid());
-			assertThat(received.poll(30, TimeUnit.SECONDS).getPayload()).isEqualTo("second");
+			assertThat(first.getHeaders().getTimestamp()).isNotNull();
+			Message<?> second = received.poll(30, TimeUnit.SECONDS);
+			assertThat(second.getPayload()).isEqualTo("second");
+			assertThat(second.getHeaders().getId()).isNotNull().isNotEqualTo(first.getHeaders().getId());
 		});
 	}
 

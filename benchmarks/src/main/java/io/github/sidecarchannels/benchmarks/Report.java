@@ -68,6 +68,7 @@ final class Report {
 		goals(md);
 		throughput(md);
 		roundTrips(md);
+		rpc(md);
 		bulk(md);
 		spawn(md);
 		idle(md);
@@ -88,6 +89,9 @@ final class Report {
 		md.append("| system | child | 64 B | min").append(DASH).append("max | × C | 4 KiB | min").append(DASH)
 			.append("max | × C |\n|---|---|--:|--:|--:|--:|--:|--:|\n");
 		for (SystemSpec spec : this.systems) {
+			if (spec.isRpc()) {
+				continue;
+			}
 			md.append("| ").append(spec.label()).append(" | ").append(spec.child());
 			for (String workload : List.of("tput64", "tput4k")) {
 				cells(md, spec, workload, "rate", Report::rate, true);
@@ -115,6 +119,9 @@ final class Report {
 		md.append("| system | p50 | min").append(DASH).append("max | p99 | min").append(DASH)
 			.append("max | p99.9 | min").append(DASH).append("max | p50 × C |\n|---|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (SystemSpec spec : this.systems) {
+			if (spec.isRpc() || !spec.runs(workload)) {
+				continue;
+			}
 			md.append("| ").append(spec.label());
 			String problem = problem(spec.id(), workload);
 			if (problem != null) {
@@ -131,10 +138,51 @@ final class Report {
 		md.append('\n');
 	}
 
+	/** The JSON-RPC comparison: the same Node echo child for every row, 64 B params, 64 calls in flight. */
+	private void rpc(StringBuilder md) {
+		if (this.systems.stream().noneMatch(SystemSpec::isRpc)) {
+			return;
+		}
+		md.append("## JSON-RPC calls to one child, 64 in flight and round trip\n\n");
+		md.append("Every row calls `echo` (LSP4J, the starter) or `tools/call echo` after an MCP `initialize` (MCP ")
+			.append("SDK) on the same Node child, `rpc-echo.js`, with a 64-character message. The starter talks over its ")
+			.append("socketpair; LSP4J and the MCP SDK over the child's stdin/stdout pipes, as their users run them. ")
+			.append("\"starter ×\" is the starter row of the same framing divided by this row (throughput) and this ")
+			.append("row's p50 divided by the starter's (round trip): above 1 means the starter is ahead.\n\n");
+		md.append("| system | framing | calls/s | min").append(DASH).append("max | p50 µs | min").append(DASH)
+			.append("max | p99 µs | starter × (calls/s) | starter × (p50) |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+		for (SystemSpec spec : this.systems) {
+			if (!spec.isRpc()) {
+				continue;
+			}
+			String starter = rpcStarterFor(spec.id());
+			md.append("| ").append(spec.label()).append(" | ")
+				.append(starter.equals(SystemSpec.RPC_STARTER_LINES) ? "lines" : "content-length");
+			cells(md, spec, "tput64", "rate", Report::rate, false);
+			cells(md, spec, "rtt", "p50", Report::micros, false);
+			Stats p99 = stats(spec.id(), "rtt", "p99");
+			md.append(" | ").append((p99 != null) ? micros(p99.median()) : "");
+			boolean self = starter.equals(spec.id());
+			Double rate = self ? null : ratioAgainst(starter, "tput64", "rate", spec.id());
+			Double p50 = self ? null : ratioAgainst(spec.id(), "rtt", "p50", starter);
+			md.append(" | ").append(ratioCell(rate)).append(" | ").append(ratioCell(p50)).append(" |\n");
+		}
+		md.append('\n');
+	}
+
+	/** @return the starter row an RPC row is compared with: content-length for LSP4J, lines otherwise */
+	private static String rpcStarterFor(String id) {
+		return (id.equals(SystemSpec.RPC_LSP4J) || id.equals(SystemSpec.RPC_STARTER_CONTENT_LENGTH))
+				? SystemSpec.RPC_STARTER_CONTENT_LENGTH : SystemSpec.RPC_STARTER_LINES;
+	}
+
 	private void bulk(StringBuilder md) {
 		md.append("## 1 MiB messages, 4 in flight (MB/s of payload echoed, 1 MB = 10^6 bytes)\n\n");
 		md.append("| system | MB/s | min").append(DASH).append("max | × C |\n|---|--:|--:|--:|\n");
 		for (SystemSpec spec : this.systems) {
+			if (spec.isRpc()) {
+				continue;
+			}
 			md.append("| ").append(spec.label());
 			cells(md, spec, "bulk", "mbps", (v) -> String.format(Locale.ROOT, "%.0f", v), true);
 			md.append(" |\n");
@@ -150,6 +198,9 @@ final class Report {
 			.append("(Python forks), so their children differ.\n\n");
 		md.append("| system | child | ms | min").append(DASH).append("max | beyond C (ms) |\n|---|---|--:|--:|--:|\n");
 		for (SystemSpec spec : this.systems) {
+			if (!spec.runs("spawn")) {
+				continue;
+			}
 			md.append("| ").append(spec.label()).append(" | ").append(spec.child());
 			String problem = problem(spec.id(), "spawn");
 			Stats stats = stats(spec.id(), "spawn", "ms");
@@ -229,6 +280,9 @@ final class Report {
 		goal(md, "request(): round-trip p50 ≤ 1.2× C, default scheduling", roundTripChecks("rtt"));
 		goal(md, "request(): round-trip p50 ≤ 1.2× C, pinned to one CPU", roundTripChecks(BenchmarkMain.RTT_ONE_CPU));
 		goal(md, "1 MiB messages: MB/s ≥ 0.7× C", bulkChecks());
+		goal(md, "JSON-RPC callAsync, 64 in flight: ≥ 3× LSP4J (content-length) and MCP Java SDK (lines)",
+				rpcChecks("tput64", "rate", 3.0));
+		goal(md, "JSON-RPC round-trip p50 no worse than LSP4J and MCP Java SDK", rpcChecks("rtt", "p50", 1.0));
 		goal(md, "≤ 2 threads per idle sidecar", idleChecks("threads", 2, Report::count));
 		goal(md, "≤ 1 MiB heap per idle sidecar", idleChecks("heapBytes", 1024 * 1024, Report::kib));
 		md.append('\n');
@@ -302,6 +356,26 @@ final class Report {
 				checks.add(new Check(api + spec.framing(), (ratio != null) ? times(ratio) : "n/a",
 						(ratio != null) ? ratio >= 0.7 : null));
 			}
+		}
+		return checks;
+	}
+
+	/**
+	 * Starter against LSP4J and the MCP SDK, each as "starter is ahead by": the starter's rate over
+	 * theirs, or their p50 over the starter's.
+	 */
+	private List<Check> rpcChecks(String workload, String metric, double atLeast) {
+		List<Check> checks = new ArrayList<>();
+		for (String other : List.of(SystemSpec.RPC_LSP4J, SystemSpec.RPC_MCP_SDK)) {
+			if (this.systems.stream().noneMatch((spec) -> spec.id().equals(other))) {
+				continue;
+			}
+			String starter = rpcStarterFor(other);
+			Double ratio = metric.equals("rate") ? ratioAgainst(starter, workload, metric, other)
+					: ratioAgainst(other, workload, metric, starter);
+			String label = other.equals(SystemSpec.RPC_LSP4J) ? "vs LSP4J" : "vs MCP SDK";
+			checks.add(new Check(label, (ratio != null) ? times(ratio) : "n/a",
+					(ratio != null) ? ratio >= atLeast : null));
 		}
 		return checks;
 	}

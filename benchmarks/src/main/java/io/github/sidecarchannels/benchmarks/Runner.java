@@ -55,6 +55,10 @@ public final class Runner {
 			case "raw-junixsocket-seqpacket" -> RawJunixLink.factory(true, options);
 			case "pipes" -> PipeLink.factory();
 			case "spring-integration-tcp" -> SpringIntegrationLink.factory(options);
+			case SystemSpec.RPC_STARTER_LINES -> RpcStarterLink.factory(FramingType.LINES, options);
+			case SystemSpec.RPC_STARTER_CONTENT_LENGTH -> RpcStarterLink.factory(FramingType.CONTENT_LENGTH, options);
+			case SystemSpec.RPC_LSP4J -> Lsp4jLink.factory(options);
+			case SystemSpec.RPC_MCP_SDK -> McpSdkLink.factory(options);
 			default -> throw new IllegalArgumentException("unknown system '" + system + "'");
 		};
 	}

@@ -39,11 +39,25 @@ record SystemSpec(String id, String label, String child, Kind kind, boolean seqp
 
 	static final String SPRING_INTEGRATION = "spring-integration-tcp";
 
+	static final String C_STREAM_BATCHED = "c-stream-batched";
+
+	static final String RPC_STARTER_LINES = "rpc-starter-lines";
+
+	static final String RPC_STARTER_CONTENT_LENGTH = "rpc-starter-content-length";
+
+	static final String RPC_LSP4J = "rpc-lsp4j";
+
+	static final String RPC_MCP_SDK = "rpc-mcp-sdk";
+
+	private static final String RPC_CHILD = "node rpc-echo.js";
+
 	/** Every system, in table order: baselines, the starter, JVM alternatives, other ecosystems. */
 	static List<SystemSpec> all() {
 		return List.of(
 				new SystemSpec(C_STREAM, "C socketpair, stream, 1 msg/syscall", "cat", Kind.C, false),
 				new SystemSpec(C_SEQPACKET, "C socketpair, seqpacket, 1 msg/syscall", "seqecho", Kind.C, true),
+				new SystemSpec(C_STREAM_BATCHED, "best C: socketpair, stream, free window in 1 write, 64 KiB reads",
+						"cat", Kind.C, false),
 				new SystemSpec("starter-channels-lines", "starter channels, lines", "cat", Kind.JVM, false),
 				new SystemSpec("starter-channels-length-prefixed", "starter channels, length-prefixed", "cat",
 						Kind.JVM, false),
@@ -62,7 +76,34 @@ record SystemSpec(String id, String label, String child, Kind kind, boolean seqp
 						false),
 				new SystemSpec(NODE_IPC, "Node child_process.fork IPC, json", "node", Kind.NODE, false),
 				new SystemSpec(PYTHON_MP, "Python multiprocessing.Pipe, bytes", "python3 (fork)", Kind.PYTHON,
+						false),
+				new SystemSpec(RPC_STARTER_LINES, "starter SidecarRpc.callAsync, lines", RPC_CHILD, Kind.JVM, false),
+				new SystemSpec(RPC_STARTER_CONTENT_LENGTH, "starter SidecarRpc.callAsync, content-length", RPC_CHILD,
+						Kind.JVM, false),
+				new SystemSpec(RPC_LSP4J, "LSP4J Launcher, content-length, pipes", RPC_CHILD, Kind.JVM, false),
+				new SystemSpec(RPC_MCP_SDK, "MCP Java SDK async client, stdio, tools/call echo", RPC_CHILD, Kind.JVM,
 						false));
+	}
+
+	/**
+	 * @param workload a workload id, the pinned round trip included
+	 * @return whether this system runs it: the JSON-RPC systems run throughput at 64 B and the round
+	 * trip, the batched C row only the pipelined workloads (its round trip and spawn are the C stream ones)
+	 */
+	boolean runs(String workload) {
+		if (isRpc()) {
+			return workload.equals(Workload.TPUT64.id) || workload.equals(Workload.RTT.id);
+		}
+		if (this.id.equals(C_STREAM_BATCHED)) {
+			return workload.equals(Workload.TPUT64.id) || workload.equals(Workload.TPUT4K.id)
+					|| workload.equals(Workload.BULK.id);
+		}
+		return true;
+	}
+
+	/** @return whether this is one of the JSON-RPC systems, which have a table and workloads of their own */
+	boolean isRpc() {
+		return this.id.startsWith("rpc-");
 	}
 
 	boolean isStarter() {

@@ -2,7 +2,9 @@ package io.github.sidecarchannels.core.framing;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The base protocol of the Language Server Protocol: {@code Content-Length: N\r\n\r\n}, then N payload
@@ -25,6 +27,9 @@ public final class ContentLengthFraming implements Framing {
 	/** The most a header can take: the prefix, ten digits and the blank line. */
 	private static final int MAX_HEADER = PREFIX.length + 10 + SEPARATOR.length;
 
+	/** Compiled once: {@code String.split} compiles a two-character separator on every call. */
+	private static final Pattern LINE_END = Pattern.compile("\r\n", Pattern.LITERAL);
+
 	@Override
 	public int overhead() {
 		return MAX_HEADER;
@@ -42,7 +47,20 @@ public final class ContentLengthFraming implements Framing {
 
 	@Override
 	public void writeHeader(int payloadLength, ByteBuffer target) {
-		target.put(PREFIX).put(Integer.toString(payloadLength).getBytes(StandardCharsets.US_ASCII)).put(SEPARATOR);
+		target.put(PREFIX);
+		putDecimal(payloadLength, target);
+		target.put(SEPARATOR);
+	}
+
+	/** The ASCII digits of a non-negative int, without a String per frame. */
+	private static void putDecimal(int value, ByteBuffer target) {
+		int divisor = 1;
+		while (divisor <= value / 10) {
+			divisor *= 10;
+		}
+		for (; divisor > 0; divisor /= 10) {
+			target.put((byte) ('0' + (value / divisor) % 10));
+		}
 	}
 
 	@Override
@@ -76,6 +94,9 @@ public final class ContentLengthFraming implements Framing {
 				if (this.partial != null) {
 					continueBody(input, sink);
 				}
+				else if (this.headerBlock.position() == 0 && input.hasArray() && startUsualFrame(input, sink)) {
+					continue;
+				}
 				else if (continueHeaderBlock(input)) {
 					int length = contentLength();
 					this.headerBlock.clear();
@@ -85,6 +106,36 @@ public final class ContentLengthFraming implements Framing {
 		}
 
 		/** @return whether the block is complete (its blank line read) */
+		/**
+		 * Nearly every peer writes exactly {@code Content-Length: N\r\n\r\n}: that block is parsed in place,
+		 * without copying it byte by byte or building strings. Anything else (other headers, other spelling,
+		 * a block split across reads, a length over the limit) takes the general path, errors included.
+		 * @return whether a frame's header block was consumed
+		 */
+		private boolean startUsualFrame(ByteBuffer input, FrameSink sink) {
+			byte[] array = input.array();
+			int start = input.arrayOffset() + input.position();
+			int end = input.arrayOffset() + input.limit();
+			if (end - start < PREFIX.length + 1 + SEPARATOR.length
+					|| !Arrays.equals(array, start, start + PREFIX.length, PREFIX, 0, PREFIX.length)) {
+				return false;
+			}
+			int at = start + PREFIX.length;
+			long length = 0;
+			int digits = 0;
+			while (at < end && array[at] >= '0' && array[at] <= '9' && digits <= 10) {
+				length = length * 10 + (array[at++] - '0');
+				digits++;
+			}
+			if (digits == 0 || digits > 10 || length > this.maxMessageSize || end - at < SEPARATOR.length
+					|| !Arrays.equals(array, at, at + SEPARATOR.length, SEPARATOR, 0, SEPARATOR.length)) {
+				return false;
+			}
+			input.position(at + SEPARATOR.length - input.arrayOffset());
+			startBody((int) length, input, sink);
+			return true;
+		}
+
 		private boolean continueHeaderBlock(ByteBuffer input) throws FramingException {
 			while (input.hasRemaining()) {
 				if (!this.headerBlock.hasRemaining()) {
@@ -117,7 +168,7 @@ public final class ContentLengthFraming implements Framing {
 			String block = new String(this.headerBlock.array(), 0, this.headerBlock.position() - SEPARATOR.length,
 					StandardCharsets.ISO_8859_1);
 			Long length = null;
-			for (String line : block.split("\r\n", -1)) {
+			for (String line : LINE_END.split(block, -1)) {
 				int colon = line.indexOf(':');
 				if (colon < 0 || !line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals("content-length")) {
 					continue;

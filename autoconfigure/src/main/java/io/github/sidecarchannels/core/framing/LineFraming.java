@@ -1,6 +1,9 @@
 package io.github.sidecarchannels.core.framing;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,16 @@ public final class LineFraming implements Framing {
 	private static final byte NEWLINE = '\n';
 
 	private static final byte CARRIAGE_RETURN = '\r';
+
+	/** Eight bytes of a heap array at once; little-endian, so the lowest set flag is the first byte. */
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+			ByteOrder.LITTLE_ENDIAN);
+
+	private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+
+	private static final long LOW_BITS = 0x0101010101010101L;
+
+	private static final long HIGH_BITS = 0x8080808080808080L;
 
 	@Override
 	public int overhead() {
@@ -48,17 +61,35 @@ public final class LineFraming implements Framing {
 	/** @return the absolute index of the first newline at or after the position, or -1 */
 	static int indexOfNewline(ByteBuffer input) {
 		if (input.hasArray()) {
-			byte[] array = input.array();
 			int offset = input.arrayOffset();
-			for (int i = offset + input.position(), end = offset + input.limit(); i < end; i++) {
-				if (array[i] == NEWLINE) {
-					return i - offset;
-				}
-			}
-			return -1;
+			int found = indexOfNewline(input.array(), offset + input.position(), offset + input.limit());
+			return (found >= 0) ? found - offset : -1;
 		}
 		for (int i = input.position(); i < input.limit(); i++) {
 			if (input.get(i) == NEWLINE) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * C2 on JDK 17 does not vectorise a byte search loop, so the array is scanned eight bytes per step:
+	 * XOR with eight newlines turns each newline into a zero byte, and {@code (w - 0x01..) & ~w & 0x80..}
+	 * flags zero bytes. Flags above the first zero byte can be false (borrows), the lowest one never is.
+	 * @return the array index of the first newline in {@code [from, to)}, or -1
+	 */
+	static int indexOfNewline(byte[] array, int from, int to) {
+		int i = from;
+		for (int last = to - Long.BYTES; i <= last; i += Long.BYTES) {
+			long word = (long) LONGS.get(array, i) ^ NEWLINES;
+			long zeros = (word - LOW_BITS) & ~word & HIGH_BITS;
+			if (zeros != 0) {
+				return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+			}
+		}
+		for (; i < to; i++) {
+			if (array[i] == NEWLINE) {
 				return i;
 			}
 		}

@@ -59,6 +59,42 @@ class ContentLengthFramingTests {
 	}
 
 	@Test
+	void writesEveryLengthInDecimal() {
+		for (int length : new int[] { 0, 1, 9, 10, 11, 99, 100, 101, 999_999, 1_000_000, 123_456_789,
+				Integer.MAX_VALUE }) {
+			ByteBuffer header = ByteBuffer.allocate(this.framing.overhead());
+			this.framing.writeHeader(length, header);
+			assertThat(new String(header.array(), 0, header.position(), StandardCharsets.US_ASCII))
+				.isEqualTo("Content-Length: " + length + "\r\n\r\n");
+		}
+	}
+
+	@Test
+	void readsManyWholeFramesFromOneReadInHeapAndDirectBuffers() throws Exception {
+		byte[][] payloads = new byte[200][];
+		for (int i = 0; i < payloads.length; i++) {
+			payloads[i] = utf8("{\"id\":" + i + ",\"text\":\"" + "x".repeat(i % 40) + "\"}");
+		}
+		byte[] stream = encode(this.framing, payloads);
+		for (boolean direct : new boolean[] { false, true }) {
+			RecordingFrameSink frames = new RecordingFrameSink();
+			ByteBuffer input = direct ? ByteBuffer.allocateDirect(stream.length).put(stream).flip()
+					: ByteBuffer.wrap(stream);
+			this.framing.newDecoder(MAX * 10).decode(input, frames);
+			assertThat(frames.frames()).as(direct ? "direct" : "heap").containsExactly(payloads);
+		}
+	}
+
+	@Test
+	void aUsualHeaderWithALengthOverTheLimitIsStillAViolation() {
+		assertThatExceptionOfType(FramingException.class)
+			.isThrownBy(() -> this.framing.newDecoder(MAX)
+				.decode(ByteBuffer.wrap(utf8("Content-Length: " + (MAX + 1) + "\r\n\r\n" + "x".repeat(MAX + 1))), this.sink))
+			.withMessageContaining("more than max-message-size");
+		assertThat(this.sink.events()).isEmpty();
+	}
+
+	@Test
 	void readsHeadersLeniently() throws Exception {
 		this.framing.newDecoder(MAX)
 			.decode(ByteBuffer.wrap(utf8("content-LENGTH:3\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8"
