@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.context.annotation.Import;
 
 /**
- * Makes beans of the {@link io.github.sidecarchannels.rpc.SidecarClient} interfaces in more packages
- * than the application's own, which are scanned without it.
+ * Makes beans of the {@link io.github.sidecarchannels.rpc.SidecarClient} interfaces in
+ * more packages than the application's own, which are scanned without it.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,7 +24,8 @@ public @interface EnableSidecarClients {
 	String[] basePackages() default {};
 
 	/**
-	 * @return classes whose packages are scanned, with their sub-packages (type-safe {@link #basePackages})
+	 * @return classes whose packages are scanned, with their sub-packages (type-safe
+	 * {@link #basePackages})
 	 */
 	Class<?>[] basePackageClasses() default {};
 

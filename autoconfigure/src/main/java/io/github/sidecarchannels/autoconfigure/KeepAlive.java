@@ -5,8 +5,9 @@ import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One non-daemon thread, as listener containers hold, so that an application whose job is its sidecars
- * does not exit after startup (every thread the sidecars use is a daemon thread).
+ * One non-daemon thread, as listener containers hold, so that an application whose job is
+ * its sidecars does not exit after startup (every thread the sidecars use is a daemon
+ * thread).
  */
 final class KeepAlive {
 

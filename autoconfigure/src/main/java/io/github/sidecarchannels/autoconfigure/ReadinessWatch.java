@@ -22,16 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits for freshly started sidecars with {@code startup.ready: message} to be ready, so that the
- * application does not take requests while a child is still loading. All are waited on together: each
- * one's {@code startup.timeout} runs from its own start (the child is killed when it runs out, so the wait
- * ends then at the latest).
+ * Waits for freshly started sidecars with {@code startup.ready: message} to be ready, so
+ * that the application does not take requests while a child is still loading. All are
+ * waited on together: each one's {@code startup.timeout} runs from its own start (the
+ * child is killed when it runs out, so the wait ends then at the latest).
  */
 final class ReadinessWatch implements SidecarStateListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(ReadinessWatch.class);
 
-	/** Beyond the timeout: killing the unready child and reporting its end take a moment. */
+	/**
+	 * Beyond the timeout: killing the unready child and reporting its end take a moment.
+	 */
 	private static final Duration SETTLE_MARGIN = Duration.ofSeconds(5);
 
 	private final Map<String, CompletableFuture<SidecarState>> settled = new ConcurrentHashMap<>();
@@ -62,8 +64,10 @@ final class ReadinessWatch implements SidecarStateListener {
 
 	/**
 	 * Wait until every watched sidecar is ready or has failed to be.
-	 * @param failFast which sidecars (by name) fail the startup when they do not become ready
-	 * @throws SidecarStartException for the first fail-fast sidecar that did not become ready
+	 * @param failFast which sidecars (by name) fail the startup when they do not become
+	 * ready
+	 * @throws SidecarStartException for the first fail-fast sidecar that did not become
+	 * ready
 	 */
 	void awaitReadiness(Predicate<String> failFast) {
 		try {
@@ -110,9 +114,10 @@ final class ReadinessWatch implements SidecarStateListener {
 		String reason = String.valueOf(sidecar.lastFailure());
 		SidecarExitedException exited = new SidecarExitedException(sidecar.name(), sidecar.status().lastExitCode(),
 				reason, sidecar.stderrTail());
-		return new SidecarStartException(sidecar.name(), "did not become ready (startup.ready: message, "
-				+ "startup.timeout " + Durations.format(sidecar.definition().startupTimeout()) + "): " + reason
-				+ "; make the child signal readiness (ready() in the bundled clients) or raise startup.timeout",
+		return new SidecarStartException(sidecar.name(),
+				"did not become ready (startup.ready: message, " + "startup.timeout "
+						+ Durations.format(sidecar.definition().startupTimeout()) + "): " + reason
+						+ "; make the child signal readiness (ready() in the bundled clients) or raise startup.timeout",
 				exited);
 	}
 

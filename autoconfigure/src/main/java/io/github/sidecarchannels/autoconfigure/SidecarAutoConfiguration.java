@@ -37,27 +37,29 @@ import org.springframework.messaging.MessageChannel;
 /**
  * Auto-configuration for Sidecar Channels. Registers:
  * <ul>
- * <li>a {@link SidecarRegistry} holding one {@link Sidecar} per {@code sidecar.processes.<name>}
- * entry, built from {@link SidecarProperties} and adjusted by {@link SidecarCustomizer} beans in order;
- * every state change is published as a
- * {@link io.github.sidecarchannels.core.SidecarStateChangedEvent};</li>
- * <li>for each sidecar NAME, the beans {@code sidecar.NAME}, {@code sidecar.NAME.outbound},
- * {@code sidecar.NAME.inbound} and {@code sidecar.NAME.errors};</li>
- * <li>a {@link ChildFiles} that turns {@code classpath:} locations in commands and working directories
- * into real files, and gives every child the bundled clients unless {@code sidecar.clients.expose} is
- * false;</li>
- * <li>a {@link SidecarLifecycle} that starts them with the context and stops them with it, keeping the
- * JVM alive meanwhile unless {@code sidecar.keep-alive} is false;</li>
- * <li>a {@link SidecarFactory} that gives every sidecar its {@code sidecar.*} meters when a
- * {@link MeterRegistry} bean exists;</li>
- * <li>with Jackson 3, a {@link SidecarRpcRegistry} giving every {@code json-rpc} sidecar NAME the bean
- * {@code sidecar.NAME.rpc}, through the application's {@link JsonMapper} if it has one, and the handlers of
- * {@link io.github.sidecarchannels.rpc.SidecarRpcHandler} beans, a bean for every
- * {@link io.github.sidecarchannels.rpc.SidecarClient} interface in the application's packages, the
- * {@code @SidecarListener} methods, and the JSON {@link PayloadConverter} of typed requests;</li>
+ * <li>a {@link SidecarRegistry} holding one {@link Sidecar} per
+ * {@code sidecar.processes.<name>} entry, built from {@link SidecarProperties} and
+ * adjusted by {@link SidecarCustomizer} beans in order; every state change is published
+ * as a {@link io.github.sidecarchannels.core.SidecarStateChangedEvent};</li>
+ * <li>for each sidecar NAME, the beans {@code sidecar.NAME},
+ * {@code sidecar.NAME.outbound}, {@code sidecar.NAME.inbound} and
+ * {@code sidecar.NAME.errors};</li>
+ * <li>a {@link ChildFiles} that turns {@code classpath:} locations in commands and
+ * working directories into real files, and gives every child the bundled clients unless
+ * {@code sidecar.clients.expose} is false;</li>
+ * <li>a {@link SidecarLifecycle} that starts them with the context and stops them with
+ * it, keeping the JVM alive meanwhile unless {@code sidecar.keep-alive} is false;</li>
+ * <li>a {@link SidecarFactory} that gives every sidecar its {@code sidecar.*} meters when
+ * a {@link MeterRegistry} bean exists;</li>
+ * <li>with Jackson 3, a {@link SidecarRpcRegistry} giving every {@code json-rpc} sidecar
+ * NAME the bean {@code sidecar.NAME.rpc}, through the application's {@link JsonMapper} if
+ * it has one, and the handlers of {@link io.github.sidecarchannels.rpc.SidecarRpcHandler}
+ * beans, a bean for every {@link io.github.sidecarchannels.rpc.SidecarClient} interface
+ * in the application's packages, the {@code @SidecarListener} methods, and the JSON
+ * {@link PayloadConverter} of typed requests;</li>
  * </ul>
- * The {@code sidecars} health contributor and Actuator endpoint have auto-configurations of their own,
- * in the {@code health} and {@code endpoint} packages.
+ * The {@code sidecars} health contributor and Actuator endpoint have auto-configurations
+ * of their own, in the {@code health} and {@code endpoint} packages.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
@@ -78,8 +80,8 @@ public final class SidecarAutoConfiguration {
 	}
 
 	/**
-	 * The timer thread of every sidecar in the context (request timeouts, restart backoff): it belongs to
-	 * the context and stops with it.
+	 * The timer thread of every sidecar in the context (request timeouts, restart
+	 * backoff): it belongs to the context and stops with it.
 	 * @return the scheduler
 	 */
 	@Bean(destroyMethod = "close")
@@ -90,8 +92,8 @@ public final class SidecarAutoConfiguration {
 
 	/**
 	 * Publishes the deprecated subclass, which is also a
-	 * {@link io.github.sidecarchannels.core.SidecarStateChangedEvent}: listeners of either type receive
-	 * every change.
+	 * {@link io.github.sidecarchannels.core.SidecarStateChangedEvent}: listeners of
+	 * either type receive every change.
 	 */
 	@SuppressWarnings("deprecation")
 	private static SidecarStateListener eventPublisher(ApplicationEventPublisher events) {
@@ -106,8 +108,9 @@ public final class SidecarAutoConfiguration {
 	}
 
 	/**
-	 * Real files for the {@code classpath:} locations in the sidecars' settings and for the bundled
-	 * clients; extracted ones are removed when the context closes, after the sidecars have stopped.
+	 * Real files for the {@code classpath:} locations in the sidecars' settings and for
+	 * the bundled clients; extracted ones are removed when the context closes, after the
+	 * sidecars have stopped.
 	 * @param resourceLoader the context's resource loader
 	 * @return the files
 	 */
@@ -170,7 +173,8 @@ public final class SidecarAutoConfiguration {
 		}
 
 		/**
-		 * Writes and binds the JSON of typed requests and listeners with the application's mapper.
+		 * Writes and binds the JSON of typed requests and listeners with the
+		 * application's mapper.
 		 * @param jsonMapper the application's mapper, if it has one
 		 * @return the converter every sidecar gets
 		 */

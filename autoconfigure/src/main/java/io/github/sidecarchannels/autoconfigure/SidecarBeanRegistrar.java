@@ -24,25 +24,29 @@ import org.springframework.messaging.SubscribableChannel;
 import org.springframework.util.ClassUtils;
 
 /**
- * Registers, for every configured sidecar NAME, the beans {@code sidecar.NAME} ({@link Sidecar}),
- * {@code sidecar.NAME.outbound} ({@link MessageChannel}), {@code sidecar.NAME.inbound} and
- * {@code sidecar.NAME.errors} ({@link SubscribableChannel}), all taken from the {@link SidecarRegistry},
- * and for a {@code json-rpc} sidecar {@code sidecar.NAME.rpc} ({@link SidecarRpc}) from the
- * {@link SidecarRpcRegistry}. A bean the application already defines under one of those names is left
- * alone.
+ * Registers, for every configured sidecar NAME, the beans {@code sidecar.NAME}
+ * ({@link Sidecar}), {@code sidecar.NAME.outbound} ({@link MessageChannel}),
+ * {@code sidecar.NAME.inbound} and {@code sidecar.NAME.errors}
+ * ({@link SubscribableChannel}), all taken from the {@link SidecarRegistry}, and for a
+ * {@code json-rpc} sidecar {@code sidecar.NAME.rpc} ({@link SidecarRpc}) from the
+ * {@link SidecarRpcRegistry}. A bean the application already defines under one of those
+ * names is left alone.
  * <p>
- * The definitions name a factory method and its arguments instead of carrying an instance supplier, so
- * ahead-of-time processing can turn them into code. That processing runs this registrar once, at build
- * time: the sidecars configured then are the ones that get beans.
+ * The definitions name a factory method and its arguments instead of carrying an instance
+ * supplier, so ahead-of-time processing can turn them into code. That processing runs
+ * this registrar once, at build time: the sidecars configured then are the ones that get
+ * beans.
  */
 class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanClassLoaderAware {
 
 	private static final String JSON_MAPPER = "tools.jackson.databind.json.JsonMapper";
 
-	@SuppressWarnings("NullAway.Init") // set by the container before registerBeanDefinitions
+	@SuppressWarnings("NullAway.Init") // set by the container before
+										// registerBeanDefinitions
 	private Environment environment;
 
-	@SuppressWarnings("NullAway.Init") // set by the container before registerBeanDefinitions
+	@SuppressWarnings("NullAway.Init") // set by the container before
+										// registerBeanDefinitions
 	private ClassLoader classLoader;
 
 	@Override
@@ -78,7 +82,8 @@ class SidecarBeanRegistrar implements ImportBeanDefinitionRegistrar, Environment
 		}
 		RootBeanDefinition definition = new RootBeanDefinition(SidecarBeans.class);
 		definition.setFactoryMethodName(factoryMethod);
-		// By type, so that an application's own SidecarRegistry bean, whatever its name, is the source.
+		// By type, so that an application's own SidecarRegistry bean, whatever its name,
+		// is the source.
 		definition.getConstructorArgumentValues()
 			.addIndexedArgumentValue(0, new RuntimeBeanReference(SidecarRegistry.class));
 		definition.getConstructorArgumentValues().addIndexedArgumentValue(1, sidecarName);

@@ -7,8 +7,9 @@ import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
 
 /**
- * The factory methods behind the per-sidecar beans that {@link SidecarBeanRegistrar} defines. Plain
- * static methods, so that ahead-of-time processing can write the bean definitions as code.
+ * The factory methods behind the per-sidecar beans that {@link SidecarBeanRegistrar}
+ * defines. Plain static methods, so that ahead-of-time processing can write the bean
+ * definitions as code.
  */
 final class SidecarBeans {
 

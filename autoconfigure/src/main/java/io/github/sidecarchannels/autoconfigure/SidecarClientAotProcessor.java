@@ -19,8 +19,9 @@ import org.springframework.javapoet.ClassName;
 import org.springframework.util.ClassUtils;
 
 /**
- * Hints for the proxy of every {@link io.github.sidecarchannels.rpc.SidecarClient} bean: the JDK proxy
- * itself, its methods (default ones are invoked reflectively) and the types Jackson binds.
+ * Hints for the proxy of every {@link io.github.sidecarchannels.rpc.SidecarClient} bean:
+ * the JDK proxy itself, its methods (default ones are invoked reflectively) and the types
+ * Jackson binds.
  */
 final class SidecarClientAotProcessor implements BeanRegistrationAotProcessor {
 
@@ -42,7 +43,8 @@ final class SidecarClientAotProcessor implements BeanRegistrationAotProcessor {
 			@Override
 			public BeanRegistrationCodeFragments customizeBeanRegistrationCodeFragments(
 					GenerationContext generationContext, BeanRegistrationCodeFragments codeFragments) {
-				// In the interface's package, the generated code may name the interface even if it is not public
+				// In the interface's package, the generated code may name the interface
+				// even if it is not public
 				return new BeanRegistrationCodeFragmentsDecorator(codeFragments) {
 
 					@Override

@@ -16,13 +16,13 @@ import org.springframework.beans.factory.SmartFactoryBean;
 import org.springframework.util.ClassUtils;
 
 /**
- * Makes the proxy of one {@link io.github.sidecarchannels.rpc.SidecarClient} interface; its bean
- * definition holds only the interface's name and the sidecar's name, so it can be written as code ahead of
- * time; that code goes in the interface's package (which may hide the interface), hence public. Not meant
- * to be used directly.
+ * Makes the proxy of one {@link io.github.sidecarchannels.rpc.SidecarClient} interface;
+ * its bean definition holds only the interface's name and the sidecar's name, so it can
+ * be written as code ahead of time; that code goes in the interface's package (which may
+ * hide the interface), hence public. Not meant to be used directly.
  *
- * @param <T> the interface
- * It is created eagerly, so a wrong interface or setting fails startup rather than the first call.
+ * @param <T> the interface It is created eagerly, so a wrong interface or setting fails
+ * startup rather than the first call.
  */
 public final class SidecarClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAware, BeanClassLoaderAware {
 
@@ -39,7 +39,8 @@ public final class SidecarClientFactoryBean<T> implements SmartFactoryBean<T>, B
 	private Class<T> clientInterface;
 
 	/**
-	 * @param interfaceName the {@link io.github.sidecarchannels.rpc.SidecarClient} interface's class name
+	 * @param interfaceName the {@link io.github.sidecarchannels.rpc.SidecarClient}
+	 * interface's class name
 	 * @param sidecarName the sidecar it calls
 	 */
 	public SidecarClientFactoryBean(String interfaceName, String sidecarName) {

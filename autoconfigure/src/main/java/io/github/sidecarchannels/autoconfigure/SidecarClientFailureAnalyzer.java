@@ -16,11 +16,15 @@ class SidecarClientFailureAnalyzer extends AbstractFailureAnalyzer<SidecarClient
 		String description = "The sidecar client " + cause.getClientInterface().getName() + " (@SidecarClient(\""
 				+ cause.getSidecarName() + "\")) cannot be created: " + cause.getProblem();
 		if (cause.getSetting() != null) {
-			return new FailureAnalysis(description, "Set the property 'sidecar.processes." + cause.getSidecarName()
-					+ "." + cause.getSetting() + "', or name a configured json-rpc sidecar in @SidecarClient.", cause);
+			return new FailureAnalysis(
+					description, "Set the property 'sidecar.processes." + cause.getSidecarName() + "."
+							+ cause.getSetting() + "', or name a configured json-rpc sidecar in @SidecarClient.",
+					cause);
 		}
-		return new FailureAnalysis(description, "Fix the interface " + cause.getClientInterface().getName()
-				+ ": every abstract method needs @JsonRpcMethod or @JsonRpcNotification (returning void).", cause);
+		return new FailureAnalysis(description,
+				"Fix the interface " + cause.getClientInterface().getName()
+						+ ": every abstract method needs @JsonRpcMethod or @JsonRpcNotification (returning void).",
+				cause);
 	}
 
 }

@@ -28,10 +28,11 @@ import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
 
 /**
- * Registers a bean for every {@link SidecarClient} interface: in the packages {@link EnableSidecarClients}
- * names when it imports this, in the application's auto-configuration packages when the auto-configuration
- * does. Each bean definition is a {@link SidecarClientFactoryBean} with the interface and the sidecar's
- * name as constructor arguments, named after the interface.
+ * Registers a bean for every {@link SidecarClient} interface: in the packages
+ * {@link EnableSidecarClients} names when it imports this, in the application's
+ * auto-configuration packages when the auto-configuration does. Each bean definition is a
+ * {@link SidecarClientFactoryBean} with the interface and the sidecar's name as
+ * constructor arguments, named after the interface.
  */
 final class SidecarClientsRegistrar
 		implements ImportBeanDefinitionRegistrar, BeanFactoryAware, EnvironmentAware, ResourceLoaderAware {
@@ -68,7 +69,8 @@ final class SidecarClientsRegistrar
 	}
 
 	private Set<String> packages(AnnotationMetadata metadata) {
-		Map<String, @Nullable Object> attributes = metadata.getAnnotationAttributes(EnableSidecarClients.class.getName());
+		Map<String, @Nullable Object> attributes = metadata
+			.getAnnotationAttributes(EnableSidecarClients.class.getName());
 		Set<String> packages = new LinkedHashSet<>();
 		if (attributes != null) {
 			packages.addAll(List.of((String[]) attributes.get("basePackages")));

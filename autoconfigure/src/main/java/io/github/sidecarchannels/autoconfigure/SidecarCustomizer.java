@@ -3,8 +3,8 @@ package io.github.sidecarchannels.autoconfigure;
 import io.github.sidecarchannels.core.SidecarDefinition;
 
 /**
- * Adjusts a sidecar's settings in code before it is created, after the properties were applied.
- * Customizer beans run in {@link org.springframework.core.Ordered order}.
+ * Adjusts a sidecar's settings in code before it is created, after the properties were
+ * applied. Customizer beans run in {@link org.springframework.core.Ordered order}.
  */
 @FunctionalInterface
 public interface SidecarCustomizer {

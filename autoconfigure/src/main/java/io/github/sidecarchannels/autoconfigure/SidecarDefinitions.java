@@ -21,13 +21,17 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Turns {@link SidecarProperties} into validated {@link SidecarDefinition}s: a sidecar's own setting,
- * else the default, else the built-in value; then the customizers; then {@code classpath:} locations
- * become real paths through {@link ChildFiles}, so a definition always holds the files a child runs.
+ * Turns {@link SidecarProperties} into validated {@link SidecarDefinition}s: a sidecar's
+ * own setting, else the default, else the built-in value; then the customizers; then
+ * {@code classpath:} locations become real paths through {@link ChildFiles}, so a
+ * definition always holds the files a child runs.
  */
 final class SidecarDefinitions {
 
-	/** How long startup watches a fail-fast sidecar's child for an early exit, unless configured. */
+	/**
+	 * How long startup watches a fail-fast sidecar's child for an early exit, unless
+	 * configured.
+	 */
 	static final Duration DEFAULT_STARTUP_GRACE = Duration.ofMillis(250);
 
 	private SidecarDefinitions() {
@@ -39,7 +43,8 @@ final class SidecarDefinitions {
 		properties.getProcesses().forEach((name, process) -> {
 			SidecarDefinition.Builder builder = builder(name, process, properties.getDefaults(), files);
 			customizers.forEach((customizer) -> customizer.customize(name, builder));
-			// After the customizers, so that the elements they add may be classpath locations too.
+			// After the customizers, so that the elements they add may be classpath
+			// locations too.
 			builder.command(files.command(name, builder.command()));
 			if (properties.getClients().isExpose()) {
 				builder.clientsDirectory(files.clients());
@@ -120,7 +125,8 @@ final class SidecarDefinitions {
 		settings.apply(SidecarProperties.Process::getOutboundCapacity, builder::outboundCapacity);
 		settings.apply(SidecarProperties.Process::getOutboundBufferSize,
 				(size) -> builder.outboundBufferSize(size.toBytes()));
-		settings.apply(SidecarProperties.Process::getMaxMessageSize, (size) -> builder.maxMessageSize(bytes(name, size)));
+		settings.apply(SidecarProperties.Process::getMaxMessageSize,
+				(size) -> builder.maxMessageSize(bytes(name, size)));
 		settings.apply(SidecarProperties.Process::getProtocol, builder::protocol);
 		settings.apply(SidecarProperties.Process::getRequestTimeout, builder::requestTimeout);
 		settings.apply((process) -> process.getJsonRpc().getCancellation(), builder::cancellation);
@@ -143,7 +149,10 @@ final class SidecarDefinitions {
 				: Path.of(directory);
 	}
 
-	/** The range is the definition's rule; here only what cannot even be an int is refused. */
+	/**
+	 * The range is the definition's rule; here only what cannot even be an int is
+	 * refused.
+	 */
 	private static int bytes(String name, DataSize size) {
 		long bytes = size.toBytes();
 		if (bytes < Integer.MIN_VALUE || bytes > Integer.MAX_VALUE) {
@@ -159,7 +168,10 @@ final class SidecarDefinitions {
 		return (value != null) ? value : getter.apply(defaults);
 	}
 
-	/** A sidecar's settings over the defaults; unset in both leaves the builder's built-in value. */
+	/**
+	 * A sidecar's settings over the defaults; unset in both leaves the builder's built-in
+	 * value.
+	 */
 	private record Settings(SidecarProperties.Process own, SidecarProperties.Process defaults) {
 
 		<T> void apply(Function<SidecarProperties.Process, @Nullable T> getter, Consumer<T> setter) {

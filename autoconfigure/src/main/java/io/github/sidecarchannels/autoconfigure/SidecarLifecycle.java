@@ -15,22 +15,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the auto-startup sidecars with the application context (failing it when a fail-fast sidecar
- * cannot start or its child ends within {@code startup.grace}) and stops every sidecar with it, in
- * parallel so that shutdown takes one {@code stop-timeout}, not the sum of them. Its phase puts it
- * before the web server on start and after it on stop, so requests in flight can still use sidecars.
+ * Starts the auto-startup sidecars with the application context (failing it when a
+ * fail-fast sidecar cannot start or its child ends within {@code startup.grace}) and
+ * stops every sidecar with it, in parallel so that shutdown takes one
+ * {@code stop-timeout}, not the sum of them. Its phase puts it before the web server on
+ * start and after it on stop, so requests in flight can still use sidecars.
  * <p>
- * All the threads the sidecars use are daemon threads. While it runs with at least one auto-startup
- * sidecar, this lifecycle holds one non-daemon thread, {@code sidecar-keep-alive}, as listener
- * containers do, so that an application whose job is its sidecars does not exit after startup; the
- * thread ends in {@link #stop()}, so closing the context (e.g. on SIGTERM) lets the JVM exit.
+ * All the threads the sidecars use are daemon threads. While it runs with at least one
+ * auto-startup sidecar, this lifecycle holds one non-daemon thread,
+ * {@code sidecar-keep-alive}, as listener containers do, so that an application whose job
+ * is its sidecars does not exit after startup; the thread ends in {@link #stop()}, so
+ * closing the context (e.g. on SIGTERM) lets the JVM exit.
  */
 public class SidecarLifecycle implements SmartLifecycle {
 
 	/** Below the web server's start/stop phase ({@code DEFAULT_PHASE - 2048}). */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
-	/** The name of the non-daemon thread that keeps the JVM alive while the sidecars run. */
+	/**
+	 * The name of the non-daemon thread that keeps the JVM alive while the sidecars run.
+	 */
 	public static final String KEEP_ALIVE_THREAD = "sidecar-keep-alive";
 
 	private static final Logger logger = LoggerFactory.getLogger(SidecarLifecycle.class);
@@ -52,8 +56,8 @@ public class SidecarLifecycle implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
-	 * Without a startup grace (a fail-fast sidecar fails the context only when its child cannot be
-	 * launched), keeping the JVM alive while it runs.
+	 * Without a startup grace (a fail-fast sidecar fails the context only when its child
+	 * cannot be launched), keeping the JVM alive while it runs.
 	 * @param registry the sidecars
 	 * @param autoStartup which sidecars (by name) start with the context
 	 * @param failFast which sidecars (by name) fail the context when they cannot start
@@ -66,9 +70,10 @@ public class SidecarLifecycle implements SmartLifecycle {
 	 * @param registry the sidecars
 	 * @param autoStartup which sidecars (by name) start with the context
 	 * @param failFast which sidecars (by name) fail the context when they cannot start
-	 * @param startupGrace for each fail-fast sidecar (by name), how long after its start an exit of its
-	 * child fails the context too; zero for no such check
-	 * @param keepAlive whether a non-daemon thread keeps the JVM alive while auto-startup sidecars run
+	 * @param startupGrace for each fail-fast sidecar (by name), how long after its start
+	 * an exit of its child fails the context too; zero for no such check
+	 * @param keepAlive whether a non-daemon thread keeps the JVM alive while auto-startup
+	 * sidecars run
 	 */
 	public SidecarLifecycle(SidecarRegistry registry, Predicate<String> autoStartup, Predicate<String> failFast,
 			Function<String, Duration> startupGrace, boolean keepAlive) {
@@ -84,11 +89,12 @@ public class SidecarLifecycle implements SmartLifecycle {
 	}
 
 	/**
-	 * Start the auto-startup sidecars, then wait out the startup graces of the fail-fast ones together,
-	 * then wait for those that signal readiness to be ready ({@code startup.ready: message}), together too.
-	 * @throws RuntimeException if a fail-fast sidecar could not start, its child ended within its grace or
-	 * it did not become ready within its startup timeout;
-	 * every sidecar is stopped again first
+	 * Start the auto-startup sidecars, then wait out the startup graces of the fail-fast
+	 * ones together, then wait for those that signal readiness to be ready
+	 * ({@code startup.ready: message}), together too.
+	 * @throws RuntimeException if a fail-fast sidecar could not start, its child ended
+	 * within its grace or it did not become ready within its startup timeout; every
+	 * sidecar is stopped again first
 	 */
 	@Override
 	public void start() {
@@ -110,7 +116,8 @@ public class SidecarLifecycle implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			this.startupWatch.clear();
 			this.readinessWatch.clear();
-			// A failed refresh does not stop lifecycle beans: do not leave the others running.
+			// A failed refresh does not stop lifecycle beans: do not leave the others
+			// running.
 			stop();
 			throw ex;
 		}

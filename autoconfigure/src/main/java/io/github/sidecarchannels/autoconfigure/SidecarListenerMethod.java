@@ -16,8 +16,9 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * One {@link io.github.sidecarchannels.core.SidecarListener} method, subscribed to its sidecar's inbound
- * channel: converts each payload to the parameter's type and calls the method.
+ * One {@link io.github.sidecarchannels.core.SidecarListener} method, subscribed to its
+ * sidecar's inbound channel: converts each payload to the parameter's type and calls the
+ * method.
  */
 final class SidecarListenerMethod implements MessageHandler {
 

@@ -18,8 +18,9 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
- * Finds the {@link SidecarListener} methods of every bean as it is initialized, and subscribes them to
- * their sidecars' inbound channels once all singletons exist, before the sidecars start.
+ * Finds the {@link SidecarListener} methods of every bean as it is initialized, and
+ * subscribes them to their sidecars' inbound channels once all singletons exist, before
+ * the sidecars start.
  */
 final class SidecarListenerRegistrar implements BeanPostProcessor, SmartInitializingSingleton {
 
@@ -38,9 +39,10 @@ final class SidecarListenerRegistrar implements BeanPostProcessor, SmartInitiali
 					.findMergedAnnotation(method, SidecarListener.class));
 		methods.forEach((method, annotation) -> {
 			if (method.getParameterCount() != 1) {
-				throw new BeanCreationException(beanName, "@SidecarListener(\"" + annotation.value() + "\") method "
-						+ method.getName() + " takes " + method.getParameterCount() + " parameters; take one: the "
-						+ "payload (String, byte[], a type bound from JSON) or a Message of it");
+				throw new BeanCreationException(beanName,
+						"@SidecarListener(\"" + annotation.value() + "\") method " + method.getName() + " takes "
+								+ method.getParameterCount() + " parameters; take one: the "
+								+ "payload (String, byte[], a type bound from JSON) or a Message of it");
 			}
 			synchronized (this.found) {
 				this.found.add(new Found(beanName, bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
@@ -66,9 +68,11 @@ final class SidecarListenerRegistrar implements BeanPostProcessor, SmartInitiali
 			return this.registry.getObject().get(listener.sidecarName());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new BeanCreationException(listener.beanName(), "@SidecarListener(\"" + listener.sidecarName()
-					+ "\") on " + listener.method().getName() + " names no sidecar: " + ex.getMessage()
-					+ "; configure sidecar.processes." + listener.sidecarName() + ".command", ex);
+			throw new BeanCreationException(listener.beanName(),
+					"@SidecarListener(\"" + listener.sidecarName() + "\") on " + listener.method().getName()
+							+ " names no sidecar: " + ex.getMessage() + "; configure sidecar.processes."
+							+ listener.sidecarName() + ".command",
+					ex);
 		}
 	}
 

@@ -20,27 +20,28 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the sidecars: {@code sidecar.processes.<name>.*} declares one, and
- * {@code sidecar.defaults.*} holds settings every sidecar gets unless it sets them itself. An unknown key
- * under {@code sidecar.*} fails startup, naming the nearest valid key.
+ * {@code sidecar.defaults.*} holds settings every sidecar gets unless it sets them
+ * itself. An unknown key under {@code sidecar.*} fails startup, naming the nearest valid
+ * key.
  */
 @ConfigurationProperties(prefix = "sidecar", ignoreUnknownFields = false)
 public class SidecarProperties {
 
 	/**
-	 * Settings applied to every sidecar that does not set them itself. Environment maps are merged, the
-	 * sidecar's own entries winning.
+	 * Settings applied to every sidecar that does not set them itself. Environment maps
+	 * are merged, the sidecar's own entries winning.
 	 */
 	private final Process defaults = new Process();
 
 	/**
-	 * The sidecars to run, by name. The name is used in bean names (sidecar.NAME, sidecar.NAME.outbound,
-	 * sidecar.NAME.inbound), logs and meter tags.
+	 * The sidecars to run, by name. The name is used in bean names (sidecar.NAME,
+	 * sidecar.NAME.outbound, sidecar.NAME.inbound), logs and meter tags.
 	 */
 	private final Map<String, Process> processes = new LinkedHashMap<>();
 
 	/**
-	 * Whether a non-daemon thread keeps the JVM alive while the sidecars run, so that an application
-	 * without a web server or listener does not exit right after startup.
+	 * Whether a non-daemon thread keeps the JVM alive while the sidecars run, so that an
+	 * application without a web server or listener does not exit right after startup.
 	 */
 	private boolean keepAlive = true;
 
@@ -75,9 +76,10 @@ public class SidecarProperties {
 	public static class Clients {
 
 		/**
-		 * Whether every child finds the bundled clients: their directories are appended to PYTHONPATH
-		 * and NODE_PATH, so 'import sidecar_channel' and require('sidecar-channel') work without a copy
-		 * (a child's own copy earlier on its path still wins).
+		 * Whether every child finds the bundled clients: their directories are appended
+		 * to PYTHONPATH and NODE_PATH, so 'import sidecar_channel' and
+		 * require('sidecar-channel') work without a copy (a child's own copy earlier on
+		 * its path still wins).
 		 */
 		private boolean expose = true;
 
@@ -92,82 +94,88 @@ public class SidecarProperties {
 	}
 
 	/**
-	 * Settings of one sidecar. Unset values fall back to {@code sidecar.defaults}, then to the built-in
-	 * default given with each property.
+	 * Settings of one sidecar. Unset values fall back to {@code sidecar.defaults}, then
+	 * to the built-in default given with each property.
 	 */
 	public static class Process {
 
 		/**
-		 * Program and arguments to run, as a list, without a shell. Required. The program is looked up on
-		 * the PATH unless it contains a '/'. Any element may be a 'classpath:' file (or directory, ending
-		 * with '/'), replaced by a real path: in place from an exploded classpath, extracted from a jar.
+		 * Program and arguments to run, as a list, without a shell. Required. The program
+		 * is looked up on the PATH unless it contains a '/'. Any element may be a
+		 * 'classpath:' file (or directory, ending with '/'), replaced by a real path: in
+		 * place from an exploded classpath, extracted from a jar.
 		 */
 		private @Nullable List<String> command;
 
 		/**
-		 * Working directory of the child: a path, or a 'classpath:' directory (used in place from an
-		 * exploded classpath, extracted to a private temporary directory from a jar). Defaults to the
-		 * application's.
+		 * Working directory of the child: a path, or a 'classpath:' directory (used in
+		 * place from an exploded classpath, extracted to a private temporary directory
+		 * from a jar). Defaults to the application's.
 		 */
 		private @Nullable String workingDirectory;
 
 		/**
-		 * Variables added to the child's environment. The child also always gets SIDECAR_NAME,
-		 * SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE, SIDECAR_FD and
-		 * SIDECAR_PROTOCOL_VERSION, and the bundled clients on PYTHONPATH and NODE_PATH.
+		 * Variables added to the child's environment. The child also always gets
+		 * SIDECAR_NAME, SIDECAR_TRANSPORT, SIDECAR_FRAMING, SIDECAR_MAX_MESSAGE_SIZE,
+		 * SIDECAR_FD and SIDECAR_PROTOCOL_VERSION, and the bundled clients on PYTHONPATH
+		 * and NODE_PATH.
 		 */
 		private Map<String, String> environment = new LinkedHashMap<>();
 
 		/**
-		 * Whether the child inherits the application's environment variables. Default: true. When false,
-		 * the child sees only the configured environment plus the SIDECAR_* variables.
+		 * Whether the child inherits the application's environment variables. Default:
+		 * true. When false, the child sees only the configured environment plus the
+		 * SIDECAR_* variables.
 		 */
 		private @Nullable Boolean inheritEnvironment;
 
 		/**
-		 * Socket type: 'stream' (any stdio program) or 'seqpacket' (one kernel record per message;
-		 * the child must read whole records). Default: stream.
+		 * Socket type: 'stream' (any stdio program) or 'seqpacket' (one kernel record per
+		 * message; the child must read whole records). Default: stream.
 		 */
 		private @Nullable Transport transport;
 
 		/**
-		 * Message framing on a stream transport: 'lines' (UTF-8, newline-terminated, String payloads),
-		 * 'length-prefixed' (4-byte big-endian length, byte[] payloads) or 'content-length' (the LSP base
-		 * protocol, byte[] payloads). Ignored for seqpacket. Default: lines.
+		 * Message framing on a stream transport: 'lines' (UTF-8, newline-terminated,
+		 * String payloads), 'length-prefixed' (4-byte big-endian length, byte[] payloads)
+		 * or 'content-length' (the LSP base protocol, byte[] payloads). Ignored for
+		 * seqpacket. Default: lines.
 		 */
 		private @Nullable FramingType framing;
 
 		/**
-		 * Where the child finds the socket: 'stdio' (its stdin and stdout) or 'fd3' (file descriptor 3;
-		 * stdin is /dev/null and stdout goes to the log). Default: stdio.
+		 * Where the child finds the socket: 'stdio' (its stdin and stdout) or 'fd3' (file
+		 * descriptor 3; stdin is /dev/null and stdout goes to the log). Default: stdio.
 		 */
 		private @Nullable SocketMode socket;
 
 		/**
-		 * Largest message payload accepted in either direction, checked before anything is allocated.
-		 * Default: 1MB.
+		 * Largest message payload accepted in either direction, checked before anything
+		 * is allocated. Default: 1MB.
 		 */
 		private @Nullable DataSize maxMessageSize;
 
 		/**
-		 * How long a stop waits for the child to exit after end of input before sending SIGTERM (SIGKILL
-		 * follows 2s later). Default: 5s.
+		 * How long a stop waits for the child to exit after end of input before sending
+		 * SIGTERM (SIGKILL follows 2s later). Default: 5s.
 		 */
 		private @Nullable Duration stopTimeout;
 
 		/**
-		 * Most requests awaiting a reply at once; further requests wait for a slot. Default: 1024.
+		 * Most requests awaiting a reply at once; further requests wait for a slot.
+		 * Default: 1024.
 		 */
 		private @Nullable Integer maxInFlight;
 
 		/**
-		 * Most messages accepted but not yet written to the socket; further sends block. Default: 1024.
+		 * Most messages accepted but not yet written to the socket; further sends block.
+		 * Default: 1024.
 		 */
 		private @Nullable Integer outboundCapacity;
 
 		/**
-		 * Most payload bytes accepted but not yet written to the socket; further sends block, and a
-		 * larger single payload is rejected. Default: 16MB.
+		 * Most payload bytes accepted but not yet written to the socket; further sends
+		 * block, and a larger single payload is rejected. Default: 16MB.
 		 */
 		private @Nullable DataSize outboundBufferSize;
 
@@ -177,15 +185,16 @@ public class SidecarProperties {
 		private @Nullable Boolean autoStartup;
 
 		/**
-		 * Whether a sidecar that cannot start (bad command, missing working directory...) fails the
-		 * application's startup. When false it is left FAILED, with the reason in its status and health,
-		 * and the application starts. Default: true.
+		 * Whether a sidecar that cannot start (bad command, missing working directory...)
+		 * fails the application's startup. When false it is left FAILED, with the reason
+		 * in its status and health, and the application starts. Default: true.
 		 */
 		private @Nullable Boolean failFast;
 
 		/**
-		 * What the messages mean: 'raw' (plain payloads, requests answered first in, first out) or
-		 * 'json-rpc' (JSON-RPC 2.0, calls matched by id, through the sidecar.NAME.rpc bean). Default: raw.
+		 * What the messages mean: 'raw' (plain payloads, requests answered first in,
+		 * first out) or 'json-rpc' (JSON-RPC 2.0, calls matched by id, through the
+		 * sidecar.NAME.rpc bean). Default: raw.
 		 */
 		private @Nullable Protocol protocol;
 
@@ -195,14 +204,15 @@ public class SidecarProperties {
 		private @Nullable Duration requestTimeout;
 
 		/**
-		 * How many children of this definition run behind the one sidecar (a worker pool, e.g. one Python
-		 * interpreter per core); requests and messages go to the ready instance with the fewest
-		 * outstanding. Default: 1.
+		 * How many children of this definition run behind the one sidecar (a worker pool,
+		 * e.g. one Python interpreter per core); requests and messages go to the ready
+		 * instance with the fewest outstanding. Default: 1.
 		 */
 		private @Nullable Integer instances;
 
 		/**
-		 * How many instances must be ready for the sidecar to be RUNNING (and UP). Default: 1.
+		 * How many instances must be ready for the sidecar to be RUNNING (and UP).
+		 * Default: 1.
 		 */
 		private @Nullable Integer minReady;
 
@@ -394,16 +404,16 @@ public class SidecarProperties {
 	public static class Heartbeat {
 
 		/**
-		 * How often a running child's liveness is checked: with json-rpc an idle child is sent $/ping
-		 * (the bundled clients answer it), with raw the child must send some message at least this often.
-		 * Unset (the default) turns the heartbeat off.
+		 * How often a running child's liveness is checked: with json-rpc an idle child is
+		 * sent $/ping (the bundled clients answer it), with raw the child must send some
+		 * message at least this often. Unset (the default) turns the heartbeat off.
 		 */
 		private @Nullable Duration interval;
 
 		/**
-		 * How long a running child may stay silent before it counts as hung: it is killed (SIGKILL, with
-		 * its process tree), counted in sidecar.errors{type=hung} and restarted per the restart policy.
-		 * Default: 3 heartbeat intervals.
+		 * How long a running child may stay silent before it counts as hung: it is killed
+		 * (SIGKILL, with its process tree), counted in sidecar.errors{type=hung} and
+		 * restarted per the restart policy. Default: 3 heartbeat intervals.
 		 */
 		private @Nullable Duration timeout;
 
@@ -431,29 +441,30 @@ public class SidecarProperties {
 	public static class Startup {
 
 		/**
-		 * With fail-fast, a child that exits within this time of being started fails the application's
-		 * startup with its exit code and stderr. All sidecars are waited on together. Zero turns the
-		 * check off. Default: 250ms.
+		 * With fail-fast, a child that exits within this time of being started fails the
+		 * application's startup with its exit code and stderr. All sidecars are waited on
+		 * together. Zero turns the check off. Default: 250ms.
 		 */
 		private Duration grace;
 
 		/**
-		 * When the child may be sent requests and messages: 'spawn' (at once) or 'message' (once it
-		 * signals readiness: the $/ready notification with json-rpc, the ready-message with raw; until then
-		 * the sidecar is STARTING and sends wait in the outbound buffer). Default: spawn.
+		 * When the child may be sent requests and messages: 'spawn' (at once) or
+		 * 'message' (once it signals readiness: the $/ready notification with json-rpc,
+		 * the ready-message with raw; until then the sidecar is STARTING and sends wait
+		 * in the outbound buffer). Default: spawn.
 		 */
 		private @Nullable ReadySignal ready;
 
 		/**
-		 * With ready 'message' and protocol raw, the message the child sends to signal readiness
-		 * (consumed, not delivered). Default: READY.
+		 * With ready 'message' and protocol raw, the message the child sends to signal
+		 * readiness (consumed, not delivered). Default: READY.
 		 */
 		private @Nullable String readyMessage;
 
 		/**
-		 * With ready 'message', how long the child has to signal readiness; then it is killed and its
-		 * start counts as failed (restart policy; with fail-fast the application's startup fails).
-		 * Default: 60s.
+		 * With ready 'message', how long the child has to signal readiness; then it is
+		 * killed and its start counts as failed (restart policy; with fail-fast the
+		 * application's startup fails). Default: 60s.
 		 */
 		private @Nullable Duration timeout;
 
@@ -497,8 +508,9 @@ public class SidecarProperties {
 	public static class JsonRpc {
 
 		/**
-		 * What the child is told when a call times out or its future is cancelled: 'none', 'lsp'
-		 * ($/cancelRequest) or 'mcp' (notifications/cancelled). Default: none.
+		 * What the child is told when a call times out or its future is cancelled:
+		 * 'none', 'lsp' ($/cancelRequest) or 'mcp' (notifications/cancelled). Default:
+		 * none.
 		 */
 		private RpcCancellation cancellation;
 
@@ -518,8 +530,9 @@ public class SidecarProperties {
 	public static class Restart {
 
 		/**
-		 * Which exits lead to a restart: 'never', 'on-failure' (non-zero exit, death by signal, protocol
-		 * violation) or 'always' (every exit not caused by a stop). Default: on-failure.
+		 * Which exits lead to a restart: 'never', 'on-failure' (non-zero exit, death by
+		 * signal, protocol violation) or 'always' (every exit not caused by a stop).
+		 * Default: on-failure.
 		 */
 		private RestartPolicy.@Nullable Mode policy;
 
@@ -544,8 +557,8 @@ public class SidecarProperties {
 		private @Nullable Duration resetAfter;
 
 		/**
-		 * Most restarts within the window; one more leaves the sidecar FAILED until restarted by hand.
-		 * Default: 5.
+		 * Most restarts within the window; one more leaves the sidecar FAILED until
+		 * restarted by hand. Default: 5.
 		 */
 		private @Nullable Integer maxRestarts;
 

@@ -17,9 +17,9 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.core.ResolvableType;
 
 /**
- * The valid keys under a properties class, read from the class itself (so a property added as a field
- * is valid at once), and what to say about a key that is not one of them: the nearest valid key at the
- * level where it goes wrong ("did you mean").
+ * The valid keys under a properties class, read from the class itself (so a property
+ * added as a field is valid at once), and what to say about a key that is not one of
+ * them: the nearest valid key at the level where it goes wrong ("did you mean").
  */
 final class SidecarPropertyKeys {
 
@@ -45,18 +45,23 @@ final class SidecarPropertyKeys {
 
 	/**
 	 * @param name a property name under the prefix
-	 * @return what is wrong with it and the nearest valid key, or {@code null} if it is valid
+	 * @return what is wrong with it and the nearest valid key, or {@code null} if it is
+	 * valid
 	 */
 	@Nullable String problem(ConfigurationPropertyName name) {
 		List<String> elements = new ArrayList<>();
-		for (int i = ConfigurationPropertyName.of(this.prefix).getNumberOfElements(); i < name.getNumberOfElements(); i++) {
+		for (int i = ConfigurationPropertyName.of(this.prefix).getNumberOfElements(); i < name
+			.getNumberOfElements(); i++) {
 			elements.add(name.isNumericIndex(i) ? "[" + name.getElement(i, Form.ORIGINAL) + "]"
 					: name.getElement(i, Form.ORIGINAL));
 		}
 		return this.root.problem(this.prefix, elements, 0);
 	}
 
-	/** The keys at one level, by their uniform form (lower case, no dashes), as relaxed binding matches them. */
+	/**
+	 * The keys at one level, by their uniform form (lower case, no dashes), as relaxed
+	 * binding matches them.
+	 */
 	private record Level(Map<String, Key> keys) {
 
 		static Level of(Class<?> type) {
@@ -64,7 +69,8 @@ final class SidecarPropertyKeys {
 			for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(type)) {
 				if (property.getReadMethod() != null && !"class".equals(property.getName())) {
 					String dashed = DataObjectPropertyName.toDashedForm(property.getName());
-					keys.put(uniform(dashed), Key.of(dashed, ResolvableType.forMethodReturnType(property.getReadMethod())));
+					keys.put(uniform(dashed),
+							Key.of(dashed, ResolvableType.forMethodReturnType(property.getReadMethod())));
 				}
 			}
 			return new Level(keys);

@@ -9,8 +9,9 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
- * Registers the methods of every bean whose class carries {@link SidecarRpcHandler} with its sidecar's
- * {@code SidecarRpc}, once all singletons exist and before the sidecars start.
+ * Registers the methods of every bean whose class carries {@link SidecarRpcHandler} with
+ * its sidecar's {@code SidecarRpc}, once all singletons exist and before the sidecars
+ * start.
  */
 final class SidecarRpcHandlerRegistrar implements SmartInitializingSingleton {
 
@@ -18,7 +19,8 @@ final class SidecarRpcHandlerRegistrar implements SmartInitializingSingleton {
 
 	private final ObjectProvider<SidecarRpcRegistry> registry;
 
-	SidecarRpcHandlerRegistrar(ConfigurableListableBeanFactory beanFactory, ObjectProvider<SidecarRpcRegistry> registry) {
+	SidecarRpcHandlerRegistrar(ConfigurableListableBeanFactory beanFactory,
+			ObjectProvider<SidecarRpcRegistry> registry) {
 		this.beanFactory = beanFactory;
 		this.registry = registry;
 	}
@@ -35,7 +37,8 @@ final class SidecarRpcHandlerRegistrar implements SmartInitializingSingleton {
 			}
 			catch (IllegalArgumentException | IllegalStateException ex) {
 				throw new BeanCreationException(beanName,
-						"@SidecarRpcHandler(\"" + annotation.value() + "\") cannot be registered: " + ex.getMessage(), ex);
+						"@SidecarRpcHandler(\"" + annotation.value() + "\") cannot be registered: " + ex.getMessage(),
+						ex);
 			}
 		}
 	}

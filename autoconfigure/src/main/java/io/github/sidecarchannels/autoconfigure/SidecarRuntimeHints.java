@@ -8,9 +8,10 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegistrar;
 
 /**
- * What a native image needs to keep for the Boot side of Sidecar Channels: the setters the binder
- * calls on {@link SidecarProperties} (the bean set itself is generated code) and the failure analyzers
- * that {@code spring.factories} names and Boot creates reflectively.
+ * What a native image needs to keep for the Boot side of Sidecar Channels: the setters
+ * the binder calls on {@link SidecarProperties} (the bean set itself is generated code)
+ * and the failure analyzers that {@code spring.factories} names and Boot creates
+ * reflectively.
  */
 class SidecarRuntimeHints implements RuntimeHintsRegistrar {
 

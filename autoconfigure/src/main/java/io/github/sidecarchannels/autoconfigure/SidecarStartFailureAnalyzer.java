@@ -15,14 +15,15 @@ class SidecarStartFailureAnalyzer extends AbstractFailureAnalyzer<SidecarStartEx
 	protected FailureAnalysis analyze(Throwable rootFailure, SidecarStartException cause) {
 		String prefix = "sidecar.processes." + cause.getSidecarName();
 		if (cause.getCause() instanceof SidecarExitedException) {
-			return new FailureAnalysis(cause.getMessage(), "The program started but ended at once; its stderr is "
-					+ "quoted above. Run '" + prefix + ".command' by hand to see why, set '" + prefix
-					+ ".startup.grace' to 0 if it is meant to exit at once, or '" + prefix
-					+ ".fail-fast' to false to start the application without it.", cause);
+			return new FailureAnalysis(cause.getMessage(),
+					"The program started but ended at once; its stderr is " + "quoted above. Run '" + prefix
+							+ ".command' by hand to see why, set '" + prefix
+							+ ".startup.grace' to 0 if it is meant to exit at once, or '" + prefix
+							+ ".fail-fast' to false to start the application without it.",
+					cause);
 		}
-		return new FailureAnalysis(cause.getMessage(),
-				"Check '" + prefix + ".command' and '" + prefix + ".working-directory', or set '" + prefix
-						+ ".auto-startup' to false to start the sidecar later.",
+		return new FailureAnalysis(cause.getMessage(), "Check '" + prefix + ".command' and '" + prefix
+				+ ".working-directory', or set '" + prefix + ".auto-startup' to false to start the sidecar later.",
 				cause);
 	}
 

@@ -8,8 +8,10 @@ import io.github.sidecarchannels.core.SidecarState;
  * <p>
  * Every change is still published as this type, so listeners of it and listeners of
  * {@link io.github.sidecarchannels.core.SidecarStateChangedEvent} both receive it.
- * @deprecated listen to {@link io.github.sidecarchannels.core.SidecarStateChangedEvent}, which this
- * extends; the event moved to the core package, which application code already imports
+ *
+ * @deprecated listen to {@link io.github.sidecarchannels.core.SidecarStateChangedEvent},
+ * which this extends; the event moved to the core package, which application code already
+ * imports
  */
 @Deprecated(forRemoval = false)
 public class SidecarStateChangedEvent extends io.github.sidecarchannels.core.SidecarStateChangedEvent {

@@ -18,10 +18,11 @@ import io.github.sidecarchannels.core.SidecarStateListener;
 import io.github.sidecarchannels.core.supervision.Durations;
 
 /**
- * Watches freshly started sidecars for a child that ends within its {@code startup.grace}: a program
- * that starts and dies at once (a missing script, an import error) fails the application's startup
- * instead of leaving it running with a sidecar that restarts and gives up. Every sidecar's grace runs
- * from its own start, so waiting for all of them takes the longest grace, not the sum.
+ * Watches freshly started sidecars for a child that ends within its
+ * {@code startup.grace}: a program that starts and dies at once (a missing script, an
+ * import error) fails the application's startup instead of leaving it running with a
+ * sidecar that restarts and gives up. Every sidecar's grace runs from its own start, so
+ * waiting for all of them takes the longest grace, not the sum.
  */
 final class StartupWatch implements SidecarStateListener {
 
@@ -32,7 +33,8 @@ final class StartupWatch implements SidecarStateListener {
 	/**
 	 * Watch a sidecar about to be started.
 	 * @param sidecar the sidecar, whose state changes this watch must already receive
-	 * @param grace how long after its start an end counts as a failed start; zero to not watch
+	 * @param grace how long after its start an end counts as a failed start; zero to not
+	 * watch
 	 */
 	void starting(Sidecar sidecar, Duration grace) {
 		if (!grace.isZero()) {
@@ -43,7 +45,8 @@ final class StartupWatch implements SidecarStateListener {
 
 	@Override
 	public void stateChanged(Sidecar sidecar, SidecarState previous, SidecarState next, String reason) {
-		// A stop goes through STOPPING; any other way out of RUNNING is the child's own end.
+		// A stop goes through STOPPING; any other way out of RUNNING is the child's own
+		// end.
 		if (previous == SidecarState.RUNNING && next != SidecarState.STOPPING) {
 			CompletableFuture<Void> end = this.ended.get(sidecar.name());
 			if (end != null) {
@@ -54,7 +57,8 @@ final class StartupWatch implements SidecarStateListener {
 
 	/**
 	 * Wait out the graces.
-	 * @throws SidecarStartException for the first sidecar whose child ended within its grace
+	 * @throws SidecarStartException for the first sidecar whose child ended within its
+	 * grace
 	 */
 	void awaitGraces() {
 		try {
@@ -67,7 +71,10 @@ final class StartupWatch implements SidecarStateListener {
 		}
 	}
 
-	/** Forget every sidecar watched so far (after a start that failed before its graces were awaited). */
+	/**
+	 * Forget every sidecar watched so far (after a start that failed before its graces
+	 * were awaited).
+	 */
 	void clear() {
 		this.ended.clear();
 		this.watched.clear();
@@ -95,10 +102,8 @@ final class StartupWatch implements SidecarStateListener {
 		SidecarExitedException exited = new SidecarExitedException(sidecar.name(), sidecar.status().lastExitCode(),
 				reason, sidecar.stderrTail());
 		String description = exited.getMessage().substring(("Sidecar '" + sidecar.name() + "' ").length());
-		return new SidecarStartException(sidecar.name(),
-				"the child ended within startup.grace (" + Durations.format(grace) + ") of being started: "
-						+ description,
-				exited);
+		return new SidecarStartException(sidecar.name(), "the child ended within startup.grace ("
+				+ Durations.format(grace) + ") of being started: " + description, exited);
 	}
 
 	private record Watched(Sidecar sidecar, Duration grace, long deadlineNanos) {

@@ -12,8 +12,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
 
 /**
- * Explains keys under {@code sidecar.*} that no property takes (Boot's binder reports them because
- * {@link SidecarProperties} does not ignore unknown fields), each with the nearest valid key.
+ * Explains keys under {@code sidecar.*} that no property takes (Boot's binder reports
+ * them because {@link SidecarProperties} does not ignore unknown fields), each with the
+ * nearest valid key.
  */
 class UnknownSidecarPropertyFailureAnalyzer extends AbstractFailureAnalyzer<UnboundConfigurationPropertiesException>
 		implements Ordered {

@@ -1,5 +1,6 @@
 /**
- * Spring Boot auto-configuration for Sidecar Channels: properties, the per-sidecar beans and their lifecycle.
+ * Spring Boot auto-configuration for Sidecar Channels: properties, the per-sidecar beans
+ * and their lifecycle.
  */
 @NullMarked
 package io.github.sidecarchannels.autoconfigure;

@@ -50,13 +50,15 @@ import org.springframework.messaging.support.GenericMessage;
 /**
  * A sidecar, assembled from its parts; read it as a table of contents:
  * <ul>
- * <li>lifecycle, restarts and state: the {@link Supervisor}, which launches children through a
- * {@link ProcessRunner};</li>
- * <li>one child's life (process tree, connection threads, stderr, its end): {@link ProcessChild};</li>
- * <li>the outbound queue, bounded in messages and in bytes ({@link OutboundBudget}), which outlives children so messages accepted during a restart go to
- * the next one, and what a dead child never wrote ({@link #carryOver});</li>
- * <li>request/reply: {@link RequestCorrelation}, first in first out for raw, by id for json-rpc, whose
- * layer on top reaches the sidecar through {@link ProtocolExchange};</li>
+ * <li>lifecycle, restarts and state: the {@link Supervisor}, which launches children
+ * through a {@link ProcessRunner};</li>
+ * <li>one child's life (process tree, connection threads, stderr, its end):
+ * {@link ProcessChild};</li>
+ * <li>the outbound queue, bounded in messages and in bytes ({@link OutboundBudget}),
+ * which outlives children so messages accepted during a restart go to the next one, and
+ * what a dead child never wrote ({@link #carryOver});</li>
+ * <li>request/reply: {@link RequestCorrelation}, first in first out for raw, by id for
+ * json-rpc, whose layer on top reaches the sidecar through {@link ProtocolExchange};</li>
  * <li>what cannot be delivered: {@link ErrorReporter}.</li>
  * </ul>
  */
@@ -101,18 +103,28 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	private volatile @Nullable Integer lastExitCode;
 
-	/** Built once per child: its fixed headers, plus an id and a timestamp per message. */
+	/**
+	 * Built once per child: its fixed headers, plus an id and a timestamp per message.
+	 */
 	private volatile InboundHeaders inboundHeaders = new InboundHeaders(Map.of());
 
-	/** Accepted by a dead connection's writer but never written; goes first to the next child. */
+	/**
+	 * Accepted by a dead connection's writer but never written; goes first to the next
+	 * child.
+	 */
 	private volatile List<Outgoing> carryOver = List.of();
 
-	/** Written to a dead child that never read them: reported before anything accepted after them. */
+	/**
+	 * Written to a dead child that never read them: reported before anything accepted
+	 * after them.
+	 */
 	private final AtomicReference<List<Outgoing>> unread = new AtomicReference<>(List.of());
+
 	/** The protocol layer that sees every frame first, if one is attached. */
 	private volatile @Nullable Consumer<Message<?>> router;
 
 	private volatile PayloadConverter payloadConverter = PayloadConverter.plain();
+
 	/** How the protocol layer asks a child for a sign of life, if it can. */
 	private volatile @Nullable Consumer<ProtocolExchange> ping;
 
@@ -137,7 +149,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.outbound = new OutboundChannel(definition.name(), this.payloads, this::accept);
 	}
 
-	// ---- typed payloads: the converter given at creation ----------------------------------------
+	// ---- typed payloads: the converter given at creation
 
 	@Override
 	public PayloadConverter payloadConverter() {
@@ -149,7 +161,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		return this;
 	}
 
-	// ---- lifecycle: the supervisor's ------------------------------------------------------------
+	// ---- lifecycle: the supervisor's
 
 	@Override
 	public void start() {
@@ -194,7 +206,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.metrics.restarted();
 	}
 
-	// ---- what children share: called by ProcessChild ----------------------------------------------
+	// ---- what children share: called by ProcessChild
 
 	void connected(long pid) {
 		this.inboundHeaders = new InboundHeaders(
@@ -203,8 +215,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	/**
 	 * @param unwritten accepted but never written: for the next child
-	 * @param unread written but never read by the child: reported, by {@link #reportUnread} or first
-	 * thing in {@link #undeliverable}
+	 * @param unread written but never read by the child: reported, by
+	 * {@link #reportUnread} or first thing in {@link #undeliverable}
 	 */
 	void disconnected(@Nullable Integer exitCode, List<Outgoing> unwritten, List<Outgoing> unread) {
 		this.lastExitCode = exitCode;
@@ -251,9 +263,11 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		return this.stderrTail;
 	}
 
-	// ---- what cannot be delivered ---------------------------------------------------------------
+	// ---- what cannot be delivered
 
-	/** The carry-over and the queue, in order; the queue stays open for the next child. */
+	/**
+	 * The carry-over and the queue, in order; the queue stays open for the next child.
+	 */
 	@Override
 	public void undeliverable(String reason) {
 		reportUnread();
@@ -264,7 +278,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.errorReporter.undelivered(unwritten, reason, this.lastExitCode, this::stderrTail);
 	}
 
-	/** Written to a child that is gone now, but never read by it: reported, never written again. */
+	/**
+	 * Written to a child that is gone now, but never read by it: reported, never written
+	 * again.
+	 */
 	void reportUnread() {
 		List<Outgoing> unread = this.unread.getAndSet(List.of());
 		for (Outgoing message : unread) {
@@ -279,7 +296,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.errorReporter.inboundUnhandled(message, this.inbound);
 	}
 
-	// ---- inbound --------------------------------------------------------------------------------
+	// ---- inbound
 
 	@Override
 	public void frame(Object payload, int size) {
@@ -302,7 +319,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		}
 	}
 
-	/** In raw mode, the child that is still to signal readiness does so with the ready message. */
+	/**
+	 * In raw mode, the child that is still to signal readiness does so with the ready
+	 * message.
+	 */
 	private boolean isReadyMessage(Object payload) {
 		if (!(this.supervisor.child() instanceof ProcessChild child) || !child.isAwaitingReady()) {
 			return false;
@@ -325,8 +345,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	}
 
 	/**
-	 * A dropped frame still answered something: it fails the oldest request, so later replies keep
-	 * lining up with their own requests.
+	 * A dropped frame still answered something: it fails the oldest request, so later
+	 * replies keep lining up with their own requests.
 	 */
 	@Override
 	public void problem(String type, String description, boolean frameDropped) {
@@ -339,8 +359,9 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 	}
 
 	/**
-	 * The child skipped a reply (or answers slower than the timeouts): every later reply would go to
-	 * the request before its own. Only a new child puts the stream back in step.
+	 * The child skipped a reply (or answers slower than the timeouts): every later reply
+	 * would go to the request before its own. Only a new child puts the stream back in
+	 * step.
 	 */
 	private void replyStreamOutOfStep() {
 		this.metrics.error("out-of-step");
@@ -349,10 +370,11 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		}
 	}
 
-	// ---- outbound -------------------------------------------------------------------------------
+	// ---- outbound
 
 	/**
-	 * Queue a message for the writer. While the sidecar restarts, the message waits for the next child.
+	 * Queue a message for the writer. While the sidecar restarts, the message waits for
+	 * the next child.
 	 * @param timeoutNanos negative to wait as long as it takes
 	 * @return false if the queue stayed full for the whole timeout
 	 */
@@ -367,7 +389,8 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			this.outboundBudget.release(message.size());
 			return false;
 		}
-		// The sidecar may have stopped for good while we waited: take the message back rather than strand it.
+		// The sidecar may have stopped for good while we waited: take the message back
+		// rather than strand it.
 		if (!isAccepting(state()) && this.outboundQueue.remove(message)) {
 			this.outboundBudget.release(message.size());
 			requireAccepting(message);
@@ -385,9 +408,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	private void requireFits(Outgoing message) {
 		if (message.size() > this.outboundBudget.limit()) {
-			throw this.payloads.reject(message.message(), "the payload is " + message.size()
-					+ " bytes, more than outbound-buffer-size (" + this.outboundBudget.limit()
-					+ " bytes); raise outbound-buffer-size or send smaller messages");
+			throw this.payloads.reject(message.message(),
+					"the payload is " + message.size() + " bytes, more than outbound-buffer-size ("
+							+ this.outboundBudget.limit()
+							+ " bytes); raise outbound-buffer-size or send smaller messages");
 		}
 	}
 
@@ -450,11 +474,14 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			request.fail(new MessageDeliveryException("Sidecar '" + name() + "': interrupted while queueing a request"));
+			request
+				.fail(new MessageDeliveryException("Sidecar '" + name() + "': interrupted while queueing a request"));
 		}
 	}
 
-	/** A caller's mistake is thrown before anything is queued: nothing reaches the child. */
+	/**
+	 * A caller's mistake is thrown before anything is queued: nothing reaches the child.
+	 */
 	private void checkRequestArguments(@Nullable Object payload, @Nullable Duration timeout) {
 		if (payload == null) {
 			throw new IllegalArgumentException("Sidecar '" + name() + "': the request payload must not be null");
@@ -480,16 +507,18 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 			request.fail(new SidecarTimeoutException(name(), timeout, "the outbound buffer stayed full"));
 			return;
 		}
-		request.timeout(this.scheduler.schedule(
-				() -> this.correlation.timedOut(request, new SidecarTimeoutException(name(), timeout, "no reply arrived")),
-				remaining(deadline)));
+		request.timeout(
+				this.scheduler.schedule(
+						() -> this.correlation.timedOut(request,
+								new SidecarTimeoutException(name(), timeout, "no reply arrived")),
+						remaining(deadline)));
 	}
 
 	private static long remaining(long deadline) {
 		return Math.max(0, deadline - System.nanoTime());
 	}
 
-	// ---- the protocol layer's seam (json-rpc) -------------------------------------------------------
+	// ---- the protocol layer's seam (json-rpc)
 
 	@Override
 	public void routeFrames(Consumer<Message<?>> router) {
@@ -506,7 +535,10 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.ping = ping;
 	}
 
-	/** @return how to ask a child for a sign of life, or {@code null} when it must send one itself (raw) */
+	/**
+	 * @return how to ask a child for a sign of life, or {@code null} when it must send
+	 * one itself (raw)
+	 */
 	@Nullable Runnable ping() {
 		Consumer<ProtocolExchange> pinger = this.ping;
 		return (pinger != null) ? () -> pinger.accept(this) : null;
@@ -547,7 +579,7 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 		this.errorReporter.outboundFailed(type, description, cause);
 	}
 
-	// ---- what it is -----------------------------------------------------------------------------
+	// ---- what it is
 
 	@Override
 	public void addStateListener(SidecarStateListener listener) {
@@ -587,17 +619,22 @@ final class DefaultSidecar implements Sidecar, FrameDecoder.FrameSink, Superviso
 
 	@Override
 	public SidecarStatus status() {
-		return new SidecarStatus(name(), state(), pid(), this.supervisor.uptimeIfRunning(),
-				this.supervisor.restarts(), this.lastExitCode, lastFailure(), List.of(instanceStatus()));
+		return new SidecarStatus(name(), state(), pid(), this.supervisor.uptimeIfRunning(), this.supervisor.restarts(),
+				this.lastExitCode, lastFailure(), List.of(instanceStatus()));
 	}
 
-	/** @return this sidecar as one instance of a pool */
+	/**
+	 * @return this sidecar as one instance of a pool
+	 */
 	SidecarInstanceStatus instanceStatus() {
 		return new SidecarInstanceStatus(this.definition.instance(), state(), pid(), this.supervisor.restarts(),
 				outstanding(), lastFailure());
 	}
 
-	/** @return its load: requests holding a slot plus messages waiting in the outbound queue */
+	/**
+	 * @return its load: requests holding a slot plus messages waiting in the outbound
+	 * queue
+	 */
 	int outstanding() {
 		return this.correlation.inFlight() + this.outboundQueue.size();
 	}

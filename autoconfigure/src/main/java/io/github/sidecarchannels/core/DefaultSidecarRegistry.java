@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A fixed set of sidecars, by name. Closing it stops every sidecar still running (a safety net: the
- * application's lifecycle normally stops them first).
+ * A fixed set of sidecars, by name. Closing it stops every sidecar still running (a
+ * safety net: the application's lifecycle normally stops them first).
  */
 public final class DefaultSidecarRegistry implements SidecarRegistry, AutoCloseable {
 

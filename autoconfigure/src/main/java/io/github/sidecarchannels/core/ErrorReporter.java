@@ -19,9 +19,10 @@ import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.ErrorMessage;
 
 /**
- * Where everything that cannot be delivered is reported, so nothing is lost silently: requests fail to
- * their callers, messages go to the {@code errors} channel, each counted in {@code sidecar.errors}, and
- * the log is the last resort when nobody listens on the error channel.
+ * Where everything that cannot be delivered is reported, so nothing is lost silently:
+ * requests fail to their callers, messages go to the {@code errors} channel, each counted
+ * in {@code sidecar.errors}, and the log is the last resort when nobody listens on the
+ * error channel.
  */
 final class ErrorReporter {
 
@@ -47,7 +48,10 @@ final class ErrorReporter {
 		return this.errors;
 	}
 
-	/** Requests fail to their caller; plain messages go to the error channel. Each is counted. */
+	/**
+	 * Requests fail to their caller; plain messages go to the error channel. Each is
+	 * counted.
+	 */
 	void undelivered(List<Outgoing> unwritten, String reason, @Nullable Integer lastExitCode,
 			Supplier<List<String>> stderrTail) {
 		for (Outgoing message : unwritten) {
@@ -71,9 +75,8 @@ final class ErrorReporter {
 
 	void inboundSubscriberFailed(Message<?> message, RuntimeException failure) {
 		this.metrics.error("subscriber");
-		this.errors.send(new ErrorMessage(
-				new MessageHandlingException(message, "Sidecar '" + this.name + "': an inbound subscriber failed",
-						failure)));
+		this.errors.send(new ErrorMessage(new MessageHandlingException(message,
+				"Sidecar '" + this.name + "': an inbound subscriber failed", failure)));
 	}
 
 	void inboundRejected(String type, String description, Message<?> message) {
@@ -86,7 +89,10 @@ final class ErrorReporter {
 		this.errors.send(new ErrorMessage(new MessagingException(description, cause)));
 	}
 
-	/** Last resort: nobody listens on the error channel, so the log is where it is reported. */
+	/**
+	 * Last resort: nobody listens on the error channel, so the log is where it is
+	 * reported.
+	 */
 	private void errorUnhandled(Message<?> error) {
 		Throwable problem = (Throwable) error.getPayload();
 		logger.warn("{} (subscribe to {} to handle these)", problem.getMessage(), this.errors);

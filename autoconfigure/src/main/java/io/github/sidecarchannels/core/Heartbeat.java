@@ -7,11 +7,13 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Liveness of one child: anything it sends counts as a sign of life. Every interval a check runs on the
- * scheduler; a child silent for an interval is pinged (when the protocol can, json-rpc's {@code $/ping}),
- * one silent for the timeout is hung. Until its first sign of life a child spawned without a readiness
- * signal may still be loading, so it gets the longer first timeout instead. Pings and the hung action may block (a full outbound buffer, a
- * kill), so they run on threads of their own, never on the shared scheduler's.
+ * Liveness of one child: anything it sends counts as a sign of life. Every interval a
+ * check runs on the scheduler; a child silent for an interval is pinged (when the
+ * protocol can, json-rpc's {@code $/ping}), one silent for the timeout is hung. Until its
+ * first sign of life a child spawned without a readiness signal may still be loading, so
+ * it gets the longer first timeout instead. Pings and the hung action may block (a full
+ * outbound buffer, a kill), so they run on threads of their own, never on the shared
+ * scheduler's.
  */
 final class Heartbeat {
 
@@ -41,10 +43,13 @@ final class Heartbeat {
 	 * @param sidecarName names the threads
 	 * @param interval how often to check (and to ping an idle child)
 	 * @param timeout how long the child may stay silent
-	 * @param firstTimeout how long it may take to its first sign of life, when started with none
+	 * @param firstTimeout how long it may take to its first sign of life, when started
+	 * with none
 	 * @param scheduler runs the checks
-	 * @param ping asks the child for a sign of life, or {@code null} when the child must send one itself
-	 * @param hung run once when the child stayed silent too long, told whether it had ever spoken
+	 * @param ping asks the child for a sign of life, or {@code null} when the child must
+	 * send one itself
+	 * @param hung run once when the child stayed silent too long, told whether it had
+	 * ever spoken
 	 */
 	Heartbeat(String sidecarName, Duration interval, Duration timeout, Duration firstTimeout,
 			SidecarScheduler scheduler, @Nullable Runnable ping, Consumer<Boolean> hung) {
@@ -59,7 +64,8 @@ final class Heartbeat {
 
 	/**
 	 * Start checking: the silence is counted from now.
-	 * @param childSpoke whether the child has sent something already (its readiness signal)
+	 * @param childSpoke whether the child has sent something already (its readiness
+	 * signal)
 	 */
 	void start(boolean childSpoke) {
 		this.lastHeardNanos = System.nanoTime();

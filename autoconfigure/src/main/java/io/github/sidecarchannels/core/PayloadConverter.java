@@ -9,11 +9,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.converter.MessageConversionException;
 
 /**
- * Turns application objects into payloads a sidecar can send and payloads it received into the types
- * the application asks for; used by {@link Sidecar#request(Object, Class, java.time.Duration)} and by
- * {@code @SidecarListener} methods. {@link #plain()} handles {@code byte[]}, {@code String} and
- * {@code ByteBuffer} only; Spring Boot gives every sidecar one that also writes and binds JSON through
- * the application's Jackson {@code JsonMapper}
+ * Turns application objects into payloads a sidecar can send and payloads it received
+ * into the types the application asks for; used by
+ * {@link Sidecar#request(Object, Class, java.time.Duration)} and by
+ * {@code @SidecarListener} methods. {@link #plain()} handles {@code byte[]},
+ * {@code String} and {@code ByteBuffer} only; Spring Boot gives every sidecar one that
+ * also writes and binds JSON through the application's Jackson {@code JsonMapper}
  * ({@link io.github.sidecarchannels.core.convert.JacksonPayloadConverter}).
  */
 public interface PayloadConverter {
@@ -22,17 +23,19 @@ public interface PayloadConverter {
 	 * @param sidecar the sidecar's name, for messages
 	 * @param value what the application sends
 	 * @return a {@code byte[]}, {@code String} or {@code ByteBuffer}
-	 * @throws MessageConversionException naming the sidecar if the value cannot be written
+	 * @throws MessageConversionException naming the sidecar if the value cannot be
+	 * written
 	 */
 	Object toPayload(String sidecar, Object value);
 
 	/**
 	 * @param sidecar the sidecar's name, for messages
-	 * @param payload what the sidecar received: {@code String} with lines framing, {@code byte[]} otherwise,
-	 * a Jackson {@code JsonNode} for json-rpc notifications
+	 * @param payload what the sidecar received: {@code String} with lines framing,
+	 * {@code byte[]} otherwise, a Jackson {@code JsonNode} for json-rpc notifications
 	 * @param type what the application wants
 	 * @return the payload as that type
-	 * @throws MessageConversionException naming the sidecar and the type if it cannot be converted
+	 * @throws MessageConversionException naming the sidecar and the type if it cannot be
+	 * converted
 	 */
 	@Nullable Object fromPayload(String sidecar, Object payload, Type type);
 
@@ -42,7 +45,8 @@ public interface PayloadConverter {
 	 * @param payload what the sidecar received
 	 * @param type what the application wants
 	 * @return the payload as that type
-	 * @throws MessageConversionException naming the sidecar and the type if it cannot be converted
+	 * @throws MessageConversionException naming the sidecar and the type if it cannot be
+	 * converted
 	 */
 	@SuppressWarnings("unchecked")
 	default <T> @Nullable T fromPayload(String sidecar, Object payload, Class<T> type) {
@@ -50,8 +54,9 @@ public interface PayloadConverter {
 	}
 
 	/**
-	 * @return a converter for {@code byte[]}, {@code String} (UTF-8) and {@code ByteBuffer} that refuses
-	 * every other type with a message saying Jackson 3 is needed
+	 * @return a converter for {@code byte[]}, {@code String} (UTF-8) and
+	 * {@code ByteBuffer} that refuses every other type with a message saying Jackson 3 is
+	 * needed
 	 */
 	static PayloadConverter plain() {
 		return PlainPayloadConverter.INSTANCE;

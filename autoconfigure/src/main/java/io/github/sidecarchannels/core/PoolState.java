@@ -3,9 +3,10 @@ package io.github.sidecarchannels.core;
 import java.util.List;
 
 /**
- * The one state of a pool, derived from its instances' states: {@code RUNNING} while at least
- * {@code min-ready} instances are ready; {@code FAILED} only when no instance runs or can come back and
- * at least one failed; {@code STOPPED} when all are stopped; else the state of the way there.
+ * The one state of a pool, derived from its instances' states: {@code RUNNING} while at
+ * least {@code min-ready} instances are ready; {@code FAILED} only when no instance runs
+ * or can come back and at least one failed; {@code STOPPED} when all are stopped; else
+ * the state of the way there.
  */
 final class PoolState {
 
@@ -27,7 +28,8 @@ final class PoolState {
 	}
 
 	/**
-	 * Recompute after an instance changed; a change of the pool's state is told, in order.
+	 * Recompute after an instance changed; a change of the pool's state is told, in
+	 * order.
 	 * @param instance which instance changed
 	 * @param reason why it did
 	 * @param changed told of a change of the pool's state

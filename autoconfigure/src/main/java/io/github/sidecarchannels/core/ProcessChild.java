@@ -22,23 +22,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One child's life, from its first byte to its last: the process tree, its connection and its stderr
- * pump; the graceful stop; and, on the reading thread, what happens when the connection ends (find the
- * exit code, end what is left of the child's session, tell the supervisor, report what the child never
- * read, then fail whoever still waits for a reply).
+ * One child's life, from its first byte to its last: the process tree, its connection and
+ * its stderr pump; the graceful stop; and, on the reading thread, what happens when the
+ * connection ends (find the exit code, end what is left of the child's session, tell the
+ * supervisor, report what the child never read, then fail whoever still waits for a
+ * reply).
  * <p>
- * A child that signals readiness ({@link ReadySignal#MESSAGE}) is read from at once but written to only
- * once it is ready; if it is not ready within {@code startup.timeout} it is killed and its start counts
- * as failed.
+ * A child that signals readiness ({@link ReadySignal#MESSAGE}) is read from at once but
+ * written to only once it is ready; if it is not ready within {@code startup.timeout} it
+ * is killed and its start counts as failed.
  * <p>
- * The connection ends when the child exits (we hold a copy of its end of the socket, so its exit, not
- * end of file, is the signal) or when it breaks the framing.
+ * The connection ends when the child exits (we hold a copy of its end of the socket, so
+ * its exit, not end of file, is the signal) or when it breaks the framing.
  */
 final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProcessChild.class);
 
-	/** How long a child that closed its socket may take to exit before it is terminated. */
+	/**
+	 * How long a child that closed its socket may take to exit before it is terminated.
+	 */
 	private static final Duration EXIT_AFTER_EOF = Duration.ofSeconds(1);
 
 	private final DefaultSidecar sidecar;
@@ -72,8 +75,8 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		this.heartbeat = heartbeat(sidecar);
 		sidecar.connected(tree.pid());
 		this.connection = new ChildConnection(sidecar.name(), socket, sidecar.connectionSettings(),
-				sidecar.takeCarryOver(), sidecar.outboundQueue(), sidecar.outboundBudget(), sidecar.correlation(), sidecar.metrics(), sidecar,
-				this);
+				sidecar.takeCarryOver(), sidecar.outboundQueue(), sidecar.outboundBudget(), sidecar.correlation(),
+				sidecar.metrics(), sidecar, this);
 		StderrPump stderr = new StderrPump(tree.process().getErrorStream(), sidecar.childLogger(),
 				sidecar.stderrBuffer());
 		this.stderrThread = SidecarThreads.daemon(sidecar.name(), "stderr", stderr);
@@ -112,9 +115,10 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		this.stderrThread.start();
 		if (signalsReadiness()) {
 			Duration timeout = this.sidecar.definition().startupTimeout();
-			this.startupTimeout = this.sidecar.scheduler().scheduleBlocking(() -> endBecause("did not signal "
-					+ "readiness within startup.timeout (" + Durations.format(timeout) + ")", false), timeout, name(),
-					"startup-timeout");
+			this.startupTimeout = this.sidecar.scheduler()
+				.scheduleBlocking(() -> endBecause(
+						"did not signal " + "readiness within startup.timeout (" + Durations.format(timeout) + ")",
+						false), timeout, name(), "startup-timeout");
 			this.connection.startReading();
 		}
 		else {
@@ -124,7 +128,10 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		this.tree.process().onExit().thenRun(this.connection::shutdownInput);
 	}
 
-	/** @return whether the child is still to signal readiness: nothing is written to it until it has */
+	/**
+	 * @return whether the child is still to signal readiness: nothing is written to it
+	 * until it has
+	 */
 	boolean isAwaitingReady() {
 		return this.awaitingReady.get();
 	}
@@ -145,18 +152,22 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	}
 
 	/**
-	 * Silent for heartbeat.timeout (or, before its first message, startup.timeout): alive but stuck (a
-	 * deadlock), so it would not react to SIGTERM either.
+	 * Silent for heartbeat.timeout (or, before its first message, startup.timeout): alive
+	 * but stuck (a deadlock), so it would not react to SIGTERM either.
 	 */
 	private void hung(boolean spokeBefore) {
 		this.sidecar.metrics().error("hung");
 		SidecarDefinition definition = this.sidecar.definition();
 		endBecause(spokeBefore ? "hung: no heartbeat within " + Durations.format(definition.heartbeatTimeout())
 				: "hung: sent nothing within startup.timeout (" + Durations.format(definition.startupTimeout())
-						+ ") of its start", true);
+						+ ") of its start",
+				true);
 	}
 
-	/** The child signalled readiness (on the reading thread): from now on it is written to. */
+	/**
+	 * The child signalled readiness (on the reading thread): from now on it is written
+	 * to.
+	 */
 	void ready() {
 		if (this.awaitingReady.compareAndSet(true, false)) {
 			ScheduledFuture<?> timeout = this.startupTimeout;
@@ -171,9 +182,9 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	}
 
 	/**
-	 * Flush, end input and give the child the rest of stop-timeout to read it all and exit; then SIGTERM
-	 * and SIGKILL it. Whatever is left of its session goes the same way, so nothing it started outlives
-	 * the stop.
+	 * Flush, end input and give the child the rest of stop-timeout to read it all and
+	 * exit; then SIGTERM and SIGKILL it. Whatever is left of its session goes the same
+	 * way, so nothing it started outlives the stop.
 	 */
 	@Override
 	public void stop() {
@@ -201,8 +212,9 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 	}
 
 	/**
-	 * End a child whose replies no longer line up with the requests; its end then counts as a failure
-	 * with this reason, and the restart policy decides what follows. Called on the reading thread.
+	 * End a child whose replies no longer line up with the requests; its end then counts
+	 * as a failure with this reason, and the restart policy decides what follows. Called
+	 * on the reading thread.
 	 * @param reason why, for the state, the log and the requests that fail
 	 */
 	void restartOutOfStep(String reason) {
@@ -258,13 +270,14 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 			this.tree.terminate();
 		}
 		Integer exitCode = awaitExitCode();
-		// Descendants still holding the socket could go on reading it, or hold the stderr pipe open.
+		// Descendants still holding the socket could go on reading it, or hold the stderr
+		// pipe open.
 		this.tree.terminate();
-		// The child's last words are usually still in the stderr pipe: read them into the tail first.
+		// The child's last words are usually still in the stderr pipe: read them into the
+		// tail first.
 		join(this.stderrThread, EXIT_AFTER_EOF);
 		String reason = this.stopRequested ? "was stopped" : describeEnd(failure);
-		SidecarExitedException cause = new SidecarExitedException(name(), exitCode, reason,
-				this.sidecar.stderrTail());
+		SidecarExitedException cause = new SidecarExitedException(name(), exitCode, reason, this.sidecar.stderrTail());
 		List<Outgoing> unwritten = this.connection.stopWriter(ProcessTree.KILL_GRACE);
 		this.sidecar.disconnected(exitCode, unwritten, this.connection.unread());
 		if (!this.stopRequested) {
@@ -272,7 +285,8 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 					|| exitCode != 0;
 			this.supervisor.childEnded(this, failed, withExitCode(reason, exitCode));
 		}
-		// Unless giving up reported them already, ahead of the messages queued after them.
+		// Unless giving up reported them already, ahead of the messages queued after
+		// them.
 		this.sidecar.reportUnread();
 		// The state says what happened before any caller hears of it.
 		this.sidecar.correlation().failAll(cause);
@@ -280,7 +294,10 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		join(this.stderrThread, ProcessTree.KILL_GRACE);
 	}
 
-	/** The exit code, once the child is gone; a child that closed its socket but lives on is terminated. */
+	/**
+	 * The exit code, once the child is gone; a child that closed its socket but lives on
+	 * is terminated.
+	 */
 	private @Nullable Integer awaitExitCode() {
 		if (!this.tree.awaitExit(EXIT_AFTER_EOF) && !this.stopRequested) {
 			logger.warn("Sidecar '{}' closed its socket but did not exit; terminating it", name());

@@ -8,8 +8,9 @@ import io.github.sidecarchannels.core.supervision.Supervisor;
 import io.github.sidecarchannels.core.transport.SocketPair;
 
 /**
- * Starts real children: a socketpair, the process wired to one end of it, and the connection on the
- * other. What happens during the child's life is {@link ProcessChild}'s business.
+ * Starts real children: a socketpair, the process wired to one end of it, and the
+ * connection on the other. What happens during the child's life is {@link ProcessChild}'s
+ * business.
  */
 final class ProcessRunner implements Supervisor.Runner {
 
@@ -28,8 +29,8 @@ final class ProcessRunner implements Supervisor.Runner {
 			socket = SocketPair.open(definition);
 			Process process = ChildCommand.build(definition, socket).start();
 			socket.releaseChildEnd();
-			return new ProcessChild(this.sidecar, supervisor, new ProcessTree(definition.name(), process,
-					ChildCommand.startsInOwnSession()), socket);
+			return new ProcessChild(this.sidecar, supervisor,
+					new ProcessTree(definition.name(), process, ChildCommand.startsInOwnSession()), socket);
 		}
 		catch (RuntimeException | IOException ex) {
 			if (socket != null) {

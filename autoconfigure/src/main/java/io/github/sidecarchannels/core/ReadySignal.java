@@ -11,9 +11,10 @@ public enum ReadySignal {
 	SPAWN("spawn"),
 
 	/**
-	 * Once the child says so: the notification {@code $/ready} with protocol json-rpc, the first message
-	 * equal to {@link SidecarDefinition#readyMessage()} with protocol raw (consumed, not delivered). Until
-	 * then the sidecar is {@link SidecarState#STARTING} and what is sent waits in the outbound buffer.
+	 * Once the child says so: the notification {@code $/ready} with protocol json-rpc,
+	 * the first message equal to {@link SidecarDefinition#readyMessage()} with protocol
+	 * raw (consumed, not delivered). Until then the sidecar is
+	 * {@link SidecarState#STARTING} and what is sent waits in the outbound buffer.
 	 */
 	MESSAGE("message");
 
@@ -24,7 +25,8 @@ public enum ReadySignal {
 	}
 
 	/**
-	 * @return the name used in configuration and in the child's {@code SIDECAR_READY}, e.g. {@code message}
+	 * @return the name used in configuration and in the child's {@code SIDECAR_READY},
+	 * e.g. {@code message}
 	 */
 	public String wireName() {
 		return this.wireName;

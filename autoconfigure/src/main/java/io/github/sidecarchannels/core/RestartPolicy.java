@@ -5,9 +5,10 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When and how fast a sidecar's child is started again after it exits on its own: exponential backoff
- * with a ceiling, reset after a long enough run, and an intensity limit after which the sidecar gives up
- * ({@link SidecarState#FAILED}) until someone calls {@link Sidecar#restart()}.
+ * When and how fast a sidecar's child is started again after it exits on its own:
+ * exponential backoff with a ceiling, reset after a long enough run, and an intensity
+ * limit after which the sidecar gives up ({@link SidecarState#FAILED}) until someone
+ * calls {@link Sidecar#restart()}.
  *
  * @param mode which exits lead to a restart
  * @param initialDelay the first backoff delay
@@ -17,13 +18,19 @@ import org.jspecify.annotations.Nullable;
  * @param maxRestarts the most restarts allowed within {@code window}
  * @param window the sliding window the restarts are counted in
  */
-public record RestartPolicy(Mode mode, Duration initialDelay, double multiplier, Duration maxDelay,
-		Duration resetAfter, int maxRestarts, Duration window) {
+public record RestartPolicy(Mode mode, Duration initialDelay, double multiplier, Duration maxDelay, Duration resetAfter,
+		int maxRestarts, Duration window) {
 
-	/** The shortest {@code initialDelay} accepted: below it a crashing child turns into a busy loop. */
+	/**
+	 * The shortest {@code initialDelay} accepted: below it a crashing child turns into a
+	 * busy loop.
+	 */
 	public static final Duration MIN_INITIAL_DELAY = Duration.ofMillis(10);
 
-	/** The defaults: on-failure, 100ms doubling to 30s, reset after 60s, at most 5 restarts per 60s. */
+	/**
+	 * The defaults: on-failure, 100ms doubling to 30s, reset after 60s, at most 5
+	 * restarts per 60s.
+	 */
 	public static final RestartPolicy DEFAULT = new RestartPolicy(Mode.ON_FAILURE, Duration.ofMillis(100), 2.0,
 			Duration.ofSeconds(30), Duration.ofSeconds(60), 5, Duration.ofSeconds(60));
 

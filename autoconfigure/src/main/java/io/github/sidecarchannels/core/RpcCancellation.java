@@ -1,8 +1,8 @@
 package io.github.sidecarchannels.core;
 
 /**
- * What a {@link Protocol#JSON_RPC json-rpc} sidecar tells the child when a call times out or its future
- * is cancelled.
+ * What a {@link Protocol#JSON_RPC json-rpc} sidecar tells the child when a call times out
+ * or its future is cancelled.
  */
 public enum RpcCancellation {
 
@@ -12,7 +12,10 @@ public enum RpcCancellation {
 	/** The Language Server Protocol's notification {@code $/cancelRequest {"id": ID}}. */
 	LSP("lsp"),
 
-	/** The Model Context Protocol's notification {@code notifications/cancelled {"requestId": ID, "reason": …}}. */
+	/**
+	 * The Model Context Protocol's notification {@code notifications/cancelled
+	 * {"requestId": ID, "reason": …}}.
+	 */
 	MCP("mcp");
 
 	private final String wireName;
@@ -21,7 +24,9 @@ public enum RpcCancellation {
 		this.wireName = wireName;
 	}
 
-	/** @return the name used in configuration, e.g. {@code lsp} */
+	/**
+	 * @return the name used in configuration, e.g. {@code lsp}
+	 */
 	public String wireName() {
 		return this.wireName;
 	}

@@ -17,7 +17,8 @@ public class SidecarConfigurationException extends IllegalStateException {
 
 	/**
 	 * @param sidecarName the sidecar
-	 * @param setting the setting at fault, in property form (e.g. {@code max-message-size})
+	 * @param setting the setting at fault, in property form (e.g.
+	 * {@code max-message-size})
 	 * @param problem what is wrong and how to fix it
 	 */
 	public SidecarConfigurationException(String sidecarName, String setting, String problem) {
@@ -26,28 +27,36 @@ public class SidecarConfigurationException extends IllegalStateException {
 
 	/**
 	 * @param sidecarName the sidecar
-	 * @param setting the setting at fault, in property form (e.g. {@code max-message-size})
+	 * @param setting the setting at fault, in property form (e.g.
+	 * {@code max-message-size})
 	 * @param problem what is wrong and how to fix it
 	 * @param cause the underlying error, if any
 	 */
-	public SidecarConfigurationException(String sidecarName, String setting, String problem, @Nullable Throwable cause) {
+	public SidecarConfigurationException(String sidecarName, String setting, String problem,
+			@Nullable Throwable cause) {
 		super("Sidecar '" + sidecarName + "': " + setting + ": " + problem, cause);
 		this.sidecarName = sidecarName;
 		this.setting = setting;
 		this.problem = problem;
 	}
 
-	/** @return the sidecar whose settings are at fault */
+	/**
+	 * @return the sidecar whose settings are at fault
+	 */
 	public String getSidecarName() {
 		return this.sidecarName;
 	}
 
-	/** @return the setting at fault, in property form (e.g. {@code command}) */
+	/**
+	 * @return the setting at fault, in property form (e.g. {@code command})
+	 */
 	public String getSetting() {
 		return this.setting;
 	}
 
-	/** @return what is wrong and how to fix it */
+	/**
+	 * @return what is wrong and how to fix it
+	 */
 	public String getProblem() {
 		return this.problem;
 	}

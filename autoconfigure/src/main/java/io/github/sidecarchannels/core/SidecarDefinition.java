@@ -11,15 +11,18 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything needed to run one sidecar: the command, its environment and the channel settings.
- * Immutable; create one with {@link #builder(String)}.
+ * Everything needed to run one sidecar: the command, its environment and the channel
+ * settings. Immutable; create one with {@link #builder(String)}.
  */
 public final class SidecarDefinition {
 
 	/** Default {@link #maxMessageSize()}: 1 MiB. */
 	public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
 
-	/** The largest {@link #maxMessageSize()} allowed: buffers add framing and detection bytes to it. */
+	/**
+	 * The largest {@link #maxMessageSize()} allowed: buffers add framing and detection
+	 * bytes to it.
+	 */
 	public static final int MAX_MESSAGE_SIZE_LIMIT = Integer.MAX_VALUE - 1024;
 
 	/** Default {@link #stopTimeout()}. */
@@ -33,6 +36,7 @@ public final class SidecarDefinition {
 
 	/** Default {@link #outboundBufferSize()}: 16 MiB. */
 	public static final long DEFAULT_OUTBOUND_BUFFER_SIZE = 16L * 1024 * 1024;
+
 	/** Default {@link #requestTimeout()}. */
 	public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -71,6 +75,7 @@ public final class SidecarDefinition {
 	private final RestartPolicy restartPolicy;
 
 	private final @Nullable Path clientsDirectory;
+
 	private final Protocol protocol;
 
 	private final Duration requestTimeout;
@@ -163,158 +168,205 @@ public final class SidecarDefinition {
 			.instance(this.instance);
 	}
 
-	/** @return the sidecar's name */
+	/**
+	 * @return the sidecar's name
+	 */
 	public String name() {
 		return this.name;
 	}
 
-	/** @return the program and its arguments, run without a shell */
+	/**
+	 * @return the program and its arguments, run without a shell
+	 */
 	public List<String> command() {
 		return this.command;
 	}
 
-	/** @return the child's working directory, or {@code null} for the application's */
+	/**
+	 * @return the child's working directory, or {@code null} for the application's
+	 */
 	public @Nullable Path workingDirectory() {
 		return this.workingDirectory;
 	}
 
 	/**
-	 * @return the directory of the bundled child clients, whose {@code python} and {@code node}
-	 * subdirectories are appended to the child's {@code PYTHONPATH} and {@code NODE_PATH}; {@code null}
-	 * when the child does not get them
+	 * @return the directory of the bundled child clients, whose {@code python} and
+	 * {@code node} subdirectories are appended to the child's {@code PYTHONPATH} and
+	 * {@code NODE_PATH}; {@code null} when the child does not get them
 	 */
 	public @Nullable Path clientsDirectory() {
 		return this.clientsDirectory;
 	}
 
-	/** @return variables added to the child's environment */
+	/**
+	 * @return variables added to the child's environment
+	 */
 	public Map<String, String> environment() {
 		return this.environment;
 	}
 
-	/** @return whether the child inherits the application's environment */
+	/**
+	 * @return whether the child inherits the application's environment
+	 */
 	public boolean inheritEnvironment() {
 		return this.inheritEnvironment;
 	}
 
-	/** @return the socket type */
+	/**
+	 * @return the socket type
+	 */
 	public Transport transport() {
 		return this.transport;
 	}
 
-	/** @return the framing used on a stream transport */
+	/**
+	 * @return the framing used on a stream transport
+	 */
 	public FramingType framing() {
 		return this.framing;
 	}
 
-	/** @return where the child finds the socket */
+	/**
+	 * @return where the child finds the socket
+	 */
 	public SocketMode socketMode() {
 		return this.socketMode;
 	}
 
-	/** @return the largest payload, in bytes, accepted in either direction */
+	/**
+	 * @return the largest payload, in bytes, accepted in either direction
+	 */
 	public int maxMessageSize() {
 		return this.maxMessageSize;
 	}
 
-	/** @return how long a stop waits for the child to exit after end of input, before SIGTERM */
+	/**
+	 * @return how long a stop waits for the child to exit after end of input, before
+	 * SIGTERM
+	 */
 	public Duration stopTimeout() {
 		return this.stopTimeout;
 	}
 
-	/** @return the most requests awaiting a reply at once */
+	/**
+	 * @return the most requests awaiting a reply at once
+	 */
 	public int maxInFlight() {
 		return this.maxInFlight;
 	}
 
-	/** @return the most messages accepted but not yet written to the socket */
+	/**
+	 * @return the most messages accepted but not yet written to the socket
+	 */
 	public int outboundCapacity() {
 		return this.outboundCapacity;
 	}
 
 	/**
-	 * @return the most payload bytes accepted but not yet written to the socket; a larger payload is
-	 * rejected
+	 * @return the most payload bytes accepted but not yet written to the socket; a larger
+	 * payload is rejected
 	 */
 	public long outboundBufferSize() {
 		return this.outboundBufferSize;
 	}
 
-	/** @return when the child is started again after it exits on its own */
+	/**
+	 * @return when the child is started again after it exits on its own
+	 */
 	public RestartPolicy restartPolicy() {
 		return this.restartPolicy;
 	}
 
-	/** @return what the messages mean: raw payloads or JSON-RPC 2.0 */
+	/**
+	 * @return what the messages mean: raw payloads or JSON-RPC 2.0
+	 */
 	public Protocol protocol() {
 		return this.protocol;
 	}
 
-	/** @return the timeout of JSON-RPC calls that do not pass one */
+	/**
+	 * @return the timeout of JSON-RPC calls that do not pass one
+	 */
 	public Duration requestTimeout() {
 		return this.requestTimeout;
 	}
 
-	/** @return what a json-rpc sidecar tells the child when a call times out or is cancelled */
+	/**
+	 * @return what a json-rpc sidecar tells the child when a call times out or is
+	 * cancelled
+	 */
 	public RpcCancellation cancellation() {
 		return this.cancellation;
 	}
 
-	/** @return when a freshly started child may be sent requests and messages */
+	/**
+	 * @return when a freshly started child may be sent requests and messages
+	 */
 	public ReadySignal readySignal() {
 		return this.readySignal;
 	}
 
-	/** @return the raw-mode message a child sends to signal readiness, with {@link ReadySignal#MESSAGE} */
+	/**
+	 * @return the raw-mode message a child sends to signal readiness, with
+	 * {@link ReadySignal#MESSAGE}
+	 */
 	public String readyMessage() {
 		return this.readyMessage;
 	}
 
 	/**
-	 * @return how long a child has to signal readiness, with {@link ReadySignal#MESSAGE}, before its start
-	 * counts as failed
+	 * @return how long a child has to signal readiness, with {@link ReadySignal#MESSAGE},
+	 * before its start counts as failed
 	 */
 	public Duration startupTimeout() {
 		return this.startupTimeout;
 	}
 
 	/**
-	 * @return how often a running child's liveness is checked (json-rpc: an idle child is sent
-	 * {@code $/ping}; raw: the child must send something at least this often); zero when off
+	 * @return how often a running child's liveness is checked (json-rpc: an idle child is
+	 * sent {@code $/ping}; raw: the child must send something at least this often); zero
+	 * when off
 	 */
 	public Duration heartbeatInterval() {
 		return this.heartbeatInterval;
 	}
 
 	/**
-	 * @return how long a running child may stay silent before it counts as hung and is killed: the
-	 * configured timeout, else three heartbeat intervals (zero when the heartbeat is off)
+	 * @return how long a running child may stay silent before it counts as hung and is
+	 * killed: the configured timeout, else three heartbeat intervals (zero when the
+	 * heartbeat is off)
 	 */
 	public Duration heartbeatTimeout() {
 		return (this.heartbeatTimeout != null) ? this.heartbeatTimeout : this.heartbeatInterval.multipliedBy(3);
 	}
 
-	/** @return how many children of this definition run behind the one sidecar (a worker pool) */
+	/**
+	 * @return how many children of this definition run behind the one sidecar (a worker
+	 * pool)
+	 */
 	public int instances() {
 		return this.instances;
 	}
 
-	/** @return how many instances must be ready for the sidecar to be {@code RUNNING} */
+	/**
+	 * @return how many instances must be ready for the sidecar to be {@code RUNNING}
+	 */
 	public int minReady() {
 		return this.minReady;
 	}
 
 	/**
-	 * @return which instance of a pool this definition runs (0-based; the child's {@code SIDECAR_INSTANCE}),
-	 * {@code 0} for a sidecar of one instance
+	 * @return which instance of a pool this definition runs (0-based; the child's
+	 * {@code SIDECAR_INSTANCE}), {@code 0} for a sidecar of one instance
 	 */
 	public int instance() {
 		return this.instance;
 	}
 
 	/**
-	 * @return the framing as the child sees it in {@code SIDECAR_FRAMING}: {@code seqpacket} on the
-	 * seqpacket transport (which ignores the framing setting), else the framing's wire name
+	 * @return the framing as the child sees it in {@code SIDECAR_FRAMING}:
+	 * {@code seqpacket} on the seqpacket transport (which ignores the framing setting),
+	 * else the framing's wire name
 	 */
 	public String framingWireName() {
 		return (this.transport == Transport.SEQPACKET) ? Transport.SEQPACKET.wireName() : this.framing.wireName();
@@ -360,6 +412,7 @@ public final class SidecarDefinition {
 		private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
 
 		private @Nullable Path clientsDirectory;
+
 		private Protocol protocol = Protocol.RAW;
 
 		private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
@@ -411,7 +464,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param workingDirectory the child's working directory, {@code null} for the application's
+		 * @param workingDirectory the child's working directory, {@code null} for the
+		 * application's
 		 * @return this builder
 		 */
 		public Builder workingDirectory(@Nullable Path workingDirectory) {
@@ -420,9 +474,9 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param clientsDirectory the directory of the bundled child clients (with {@code python} and
-		 * {@code node} subdirectories) to append to the child's {@code PYTHONPATH} and {@code NODE_PATH},
-		 * {@code null} for none
+		 * @param clientsDirectory the directory of the bundled child clients (with
+		 * {@code python} and {@code node} subdirectories) to append to the child's
+		 * {@code PYTHONPATH} and {@code NODE_PATH}, {@code null} for none
 		 * @return this builder
 		 */
 		public Builder clientsDirectory(@Nullable Path clientsDirectory) {
@@ -431,7 +485,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param environment variables to add to the child's environment (replacing those set before)
+		 * @param environment variables to add to the child's environment (replacing those
+		 * set before)
 		 * @return this builder
 		 */
 		public Builder environment(Map<String, String> environment) {
@@ -453,7 +508,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param inheritEnvironment whether the child inherits the application's environment
+		 * @param inheritEnvironment whether the child inherits the application's
+		 * environment
 		 * @return this builder
 		 */
 		public Builder inheritEnvironment(boolean inheritEnvironment) {
@@ -561,7 +617,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param cancellation what a json-rpc sidecar tells the child when a call times out or is cancelled
+		 * @param cancellation what a json-rpc sidecar tells the child when a call times
+		 * out or is cancelled
 		 * @return this builder
 		 */
 		public Builder cancellation(RpcCancellation cancellation) {
@@ -570,7 +627,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param readySignal when a freshly started child may be sent requests and messages
+		 * @param readySignal when a freshly started child may be sent requests and
+		 * messages
 		 * @return this builder
 		 */
 		public Builder readySignal(ReadySignal readySignal) {
@@ -588,7 +646,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param startupTimeout how long a child has to signal readiness before its start counts as failed
+		 * @param startupTimeout how long a child has to signal readiness before its start
+		 * counts as failed
 		 * @return this builder
 		 */
 		public Builder startupTimeout(Duration startupTimeout) {
@@ -597,7 +656,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param heartbeatInterval how often a running child's liveness is checked; zero turns it off
+		 * @param heartbeatInterval how often a running child's liveness is checked; zero
+		 * turns it off
 		 * @return this builder
 		 */
 		public Builder heartbeatInterval(Duration heartbeatInterval) {
@@ -606,8 +666,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param heartbeatTimeout how long a running child may stay silent before it counts as hung, or
-		 * {@code null} for three heartbeat intervals
+		 * @param heartbeatTimeout how long a running child may stay silent before it
+		 * counts as hung, or {@code null} for three heartbeat intervals
 		 * @return this builder
 		 */
 		public Builder heartbeatTimeout(@Nullable Duration heartbeatTimeout) {
@@ -616,7 +676,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param instances how many children of this definition run behind the one sidecar
+		 * @param instances how many children of this definition run behind the one
+		 * sidecar
 		 * @return this builder
 		 */
 		public Builder instances(int instances) {
@@ -625,7 +686,8 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * @param minReady how many instances must be ready for the sidecar to be {@code RUNNING}
+		 * @param minReady how many instances must be ready for the sidecar to be
+		 * {@code RUNNING}
 		 * @return this builder
 		 */
 		public Builder minReady(int minReady) {
@@ -643,22 +705,22 @@ public final class SidecarDefinition {
 		}
 
 		/**
-		 * Validate the settings and build the definition. The command is checked when the sidecar
-		 * starts, so that with fail-fast off a bad command leaves one sidecar failed, not the
-		 * application.
+		 * Validate the settings and build the definition. The command is checked when the
+		 * sidecar starts, so that with fail-fast off a bad command leaves one sidecar
+		 * failed, not the application.
 		 * @return the definition
 		 * @throws SidecarConfigurationException naming the setting to fix
 		 */
 		public SidecarDefinition build() {
 			if (this.name == null || this.name.isBlank()) {
-				throw new SidecarConfigurationException(String.valueOf(this.name), "name", "a sidecar needs a non-empty name");
+				throw new SidecarConfigurationException(String.valueOf(this.name), "name",
+						"a sidecar needs a non-empty name");
 			}
 			require(this.transport != null, "transport", "the transport must be stream or seqpacket");
 			require(this.framing != null, "framing", "the framing must be lines, length-prefixed or content-length");
 			require(this.protocol != null, "protocol", "the protocol must be raw or json-rpc");
-			require(this.requestTimeout != null && !this.requestTimeout.isNegative()
-					&& !this.requestTimeout.isZero(), "request-timeout",
-					"the request timeout must be positive, got " + this.requestTimeout);
+			require(this.requestTimeout != null && !this.requestTimeout.isNegative() && !this.requestTimeout.isZero(),
+					"request-timeout", "the request timeout must be positive, got " + this.requestTimeout);
 			require(this.cancellation != null, "json-rpc.cancellation", "the cancellation must be none, lsp or mcp");
 			require(this.readySignal != null, "startup.ready", "the readiness signal must be spawn or message");
 			require(this.readyMessage != null && !this.readyMessage.isEmpty(), "startup.ready-message",

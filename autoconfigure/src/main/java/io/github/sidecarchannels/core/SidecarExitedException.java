@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.MessagingException;
 
 /**
- * The sidecar's child exited (or closed its socket) while a request was waiting for a reply, or before
- * an accepted message could be written.
+ * The sidecar's child exited (or closed its socket) while a request was waiting for a
+ * reply, or before an accepted message could be written.
  */
 public class SidecarExitedException extends MessagingException {
 
@@ -22,19 +22,21 @@ public class SidecarExitedException extends MessagingException {
 
 	/**
 	 * @param sidecarName the sidecar
-	 * @param exitCode the child's exit status ({@code 128 + n} when killed by signal {@code n}), or
-	 * {@code null} if it was unknown when the request failed
+	 * @param exitCode the child's exit status ({@code 128 + n} when killed by signal
+	 * {@code n}), or {@code null} if it was unknown when the request failed
 	 * @param reason what happened, in a few words
 	 * @param stderrTail the last lines the child wrote to stderr
 	 */
-	public SidecarExitedException(String sidecarName, @Nullable Integer exitCode, String reason, List<String> stderrTail) {
+	public SidecarExitedException(String sidecarName, @Nullable Integer exitCode, String reason,
+			List<String> stderrTail) {
 		super(describe(sidecarName, exitCode, reason, stderrTail));
 		this.sidecarName = sidecarName;
 		this.exitCode = exitCode;
 		this.stderrTail = List.copyOf(stderrTail);
 	}
 
-	private static String describe(String sidecarName, @Nullable Integer exitCode, String reason, List<String> stderrTail) {
+	private static String describe(String sidecarName, @Nullable Integer exitCode, String reason,
+			List<String> stderrTail) {
 		StringBuilder text = new StringBuilder("Sidecar '").append(sidecarName).append("' ").append(reason);
 		if (exitCode != null && !reason.contains("(exit code ")) {
 			text.append(" (exit code ").append(exitCode).append(')');
@@ -47,20 +49,24 @@ public class SidecarExitedException extends MessagingException {
 		return text.toString();
 	}
 
-	/** @return the sidecar whose child exited */
+	/**
+	 * @return the sidecar whose child exited
+	 */
 	public String getSidecarName() {
 		return this.sidecarName;
 	}
 
 	/**
-	 * @return the child's exit status ({@code 128 + n} when killed by signal {@code n}), or {@code null}
-	 * when unknown
+	 * @return the child's exit status ({@code 128 + n} when killed by signal {@code n}),
+	 * or {@code null} when unknown
 	 */
 	public @Nullable Integer getExitCode() {
 		return this.exitCode;
 	}
 
-	/** @return the last lines the child wrote to stderr, oldest first */
+	/**
+	 * @return the last lines the child wrote to stderr, oldest first
+	 */
 	public List<String> getStderrTail() {
 		return this.stderrTail;
 	}

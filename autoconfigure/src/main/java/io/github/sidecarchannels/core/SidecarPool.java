@@ -25,15 +25,18 @@ import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
 
 /**
- * A sidecar of several instances of one definition ({@code instances}), each a {@link DefaultSidecar}
- * of its own: its own child, supervisor (restarts, backoff, intensity limit), outbound queue and request
- * correlation, so raw first-in-first-out matching stays per instance and correct. What the pool adds:
+ * A sidecar of several instances of one definition ({@code instances}), each a
+ * {@link DefaultSidecar} of its own: its own child, supervisor (restarts, backoff,
+ * intensity limit), outbound queue and request correlation, so raw first-in-first-out
+ * matching stays per instance and correct. What the pool adds:
  * <ul>
- * <li>routing ({@link #leastLoaded()}): every request, call and message goes to the ready instance with
- * the fewest outstanding; order is kept per instance, not across instances;</li>
- * <li>fan-in: inbound messages and errors of every instance reach the pool's one inbound and errors
- * channel, inbound ones with the {@link Sidecar#INSTANCE_HEADER} header;</li>
- * <li>one state ({@link PoolState}): {@code RUNNING} while at least {@code min-ready} instances are.</li>
+ * <li>routing ({@link #leastLoaded()}): every request, call and message goes to the ready
+ * instance with the fewest outstanding; order is kept per instance, not across
+ * instances;</li>
+ * <li>fan-in: inbound messages and errors of every instance reach the pool's one inbound
+ * and errors channel, inbound ones with the {@link Sidecar#INSTANCE_HEADER} header;</li>
+ * <li>one state ({@link PoolState}): {@code RUNNING} while at least {@code min-ready}
+ * instances are.</li>
  * </ul>
  */
 final class SidecarPool implements Sidecar, ProtocolExchange {
@@ -78,7 +81,7 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		}
 	}
 
-	// ---- lifecycle: every instance's -------------------------------------------------------------
+	// ---- lifecycle: every instance's
 
 	@Override
 	public void start() {
@@ -87,7 +90,10 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		}
 	}
 
-	/** In parallel, so that stopping the pool takes one stop-timeout, not one per instance. */
+	/**
+	 * In parallel, so that stopping the pool takes one stop-timeout, not one per
+	 * instance.
+	 */
 	@Override
 	public void stop() {
 		List<Thread> stopping = new ArrayList<>();
@@ -128,12 +134,13 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		}
 	}
 
-	// ---- routing -----------------------------------------------------------------------------------
+	// ---- routing
 
 	/**
-	 * @return the ready instance with the fewest outstanding; while none is ready, the accepting one
-	 * (starting or restarting) with the fewest, whose buffer keeps what is sent until its child is ready;
-	 * when none accepts, instance 0, whose refusal says why; among equals, each in turn
+	 * @return the ready instance with the fewest outstanding; while none is ready, the
+	 * accepting one (starting or restarting) with the fewest, whose buffer keeps what is
+	 * sent until its child is ready; when none accepts, instance 0, whose refusal says
+	 * why; among equals, each in turn
 	 */
 	DefaultSidecar leastLoaded() {
 		DefaultSidecar best = null;
@@ -146,7 +153,8 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 			boolean ready = state == SidecarState.RUNNING;
 			if (ready || state == SidecarState.STARTING || state == SidecarState.RESTARTING) {
 				// Any ready instance ranks before any that is not.
-				int rank = (ready ? 0 : Integer.MAX_VALUE / 2) + Math.min(member.outstanding(), Integer.MAX_VALUE / 2 - 1);
+				int rank = (ready ? 0 : Integer.MAX_VALUE / 2)
+						+ Math.min(member.outstanding(), Integer.MAX_VALUE / 2 - 1);
 				if (rank < bestRank) {
 					best = member;
 					bestRank = rank;
@@ -173,7 +181,7 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		return leastLoaded().requestAsync(payload, timeout);
 	}
 
-	// ---- the protocol layer's seam (json-rpc): ids are unique across the pool ------------------------
+	// ---- the protocol layer's seam (json-rpc): ids are unique across the pool
 
 	@Override
 	public void routeFrames(Consumer<Message<?>> router) {
@@ -225,18 +233,19 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		this.instances.forEach((member) -> member.pingWith(ping));
 	}
 
-	/** @return instance 0's meters: the protocol layer's own meters are counted there */
+	/**
+	 * @return instance 0's meters: the protocol layer's own meters are counted there
+	 */
 	@Override
 	public SidecarMetrics metrics() {
 		return this.instances.get(0).metrics();
 	}
 
 	private void errorUnhandled(Message<?> error) {
-		logger.warn("{} (subscribe to {} to handle these)", ((Throwable) error.getPayload()).getMessage(),
-				this.errors);
+		logger.warn("{} (subscribe to {} to handle these)", ((Throwable) error.getPayload()).getMessage(), this.errors);
 	}
 
-	// ---- what it is -----------------------------------------------------------------------------
+	// ---- what it is
 
 	@Override
 	public void addStateListener(SidecarStateListener listener) {
@@ -259,7 +268,9 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		return this.definition;
 	}
 
-	/** @return instance 0's child, else the first ready instance's, else -1 */
+	/**
+	 * @return instance 0's child, else the first ready instance's, else -1
+	 */
 	@Override
 	public long pid() {
 		long first = this.instances.get(0).pid();
@@ -276,7 +287,11 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 
 	@Override
 	public @Nullable String lastFailure() {
-		return this.instances.stream().map(DefaultSidecar::lastFailure).filter((f) -> f != null).findFirst().orElse(null);
+		return this.instances.stream()
+			.map(DefaultSidecar::lastFailure)
+			.filter((f) -> f != null)
+			.findFirst()
+			.orElse(null);
 	}
 
 	@Override

@@ -10,7 +10,8 @@ public interface SidecarRegistry {
 	/**
 	 * @param name a sidecar's name
 	 * @return the sidecar
-	 * @throws IllegalArgumentException if there is none by that name (the message lists the known names)
+	 * @throws IllegalArgumentException if there is none by that name (the message lists
+	 * the known names)
 	 */
 	Sidecar get(String name);
 

@@ -8,11 +8,12 @@ import java.util.concurrent.TimeUnit;
 import io.github.sidecarchannels.core.concurrent.SidecarThreads;
 
 /**
- * The timed work of a set of sidecars: request timeouts and restart backoff, on one thread. Owned by
- * whoever owns the sidecars (the application context, through the auto-configuration) and closed with
- * them; its thread ends when it has been idle for a second, so an unused scheduler costs no thread.
- * Cancelled tasks leave the queue at once, so it holds at most one entry per request in flight plus one
- * per restarting sidecar.
+ * The timed work of a set of sidecars: request timeouts and restart backoff, on one
+ * thread. Owned by whoever owns the sidecars (the application context, through the
+ * auto-configuration) and closed with them; its thread ends when it has been idle for a
+ * second, so an unused scheduler costs no thread. Cancelled tasks leave the queue at
+ * once, so it holds at most one entry per request in flight plus one per restarting
+ * sidecar.
  */
 public final class SidecarScheduler implements AutoCloseable {
 
@@ -44,7 +45,8 @@ public final class SidecarScheduler implements AutoCloseable {
 	}
 
 	/**
-	 * Run a task that may block (a restart launches a process) on a thread of its own after a delay.
+	 * Run a task that may block (a restart launches a process) on a thread of its own
+	 * after a delay.
 	 * @param task the work
 	 * @param delay the delay
 	 * @param sidecarName and

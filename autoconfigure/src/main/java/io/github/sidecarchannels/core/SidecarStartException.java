@@ -1,8 +1,8 @@
 package io.github.sidecarchannels.core;
 
 /**
- * A sidecar's child could not be launched (program not found, not executable, working directory
- * missing...).
+ * A sidecar's child could not be launched (program not found, not executable, working
+ * directory missing...).
  */
 public class SidecarStartException extends IllegalStateException {
 
@@ -20,7 +20,9 @@ public class SidecarStartException extends IllegalStateException {
 		this.sidecarName = sidecarName;
 	}
 
-	/** @return the sidecar that could not start */
+	/**
+	 * @return the sidecar that could not start
+	 */
 	public String getSidecarName() {
 		return this.sidecarName;
 	}

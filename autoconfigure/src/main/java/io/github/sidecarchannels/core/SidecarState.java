@@ -20,7 +20,10 @@ public enum SidecarState {
 	/** A stop was requested: flushing, then waiting for the child to exit. */
 	STOPPING,
 
-	/** The child could not be started or exited on its own; see {@link Sidecar#lastFailure()}. */
+	/**
+	 * The child could not be started or exited on its own; see
+	 * {@link Sidecar#lastFailure()}.
+	 */
 	FAILED
 
 }

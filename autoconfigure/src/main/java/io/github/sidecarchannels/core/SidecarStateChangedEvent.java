@@ -3,8 +3,8 @@ package io.github.sidecarchannels.core;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published as an application event whenever a sidecar changes state (starting, running, restarting,
- * stopping, stopped, failed).
+ * Published as an application event whenever a sidecar changes state (starting, running,
+ * restarting, stopping, stopped, failed).
  */
 public class SidecarStateChangedEvent extends ApplicationEvent {
 
@@ -29,22 +29,30 @@ public class SidecarStateChangedEvent extends ApplicationEvent {
 		this.reason = reason;
 	}
 
-	/** @return the sidecar that changed */
+	/**
+	 * @return the sidecar that changed
+	 */
 	public Sidecar getSidecar() {
 		return (Sidecar) getSource();
 	}
 
-	/** @return the state it left */
+	/**
+	 * @return the state it left
+	 */
 	public SidecarState getPrevious() {
 		return this.previous;
 	}
 
-	/** @return the state it is in now */
+	/**
+	 * @return the state it is in now
+	 */
 	public SidecarState getCurrent() {
 		return this.current;
 	}
 
-	/** @return why, in a few words */
+	/**
+	 * @return why, in a few words
+	 */
 	public String getReason() {
 		return this.reason;
 	}

@@ -25,17 +25,20 @@ public final class Sidecars {
 
 	/**
 	 * @param definition what to run
-	 * @param scheduler runs its timeouts and restart delays; closed by its owner, not by the sidecar
+	 * @param scheduler runs its timeouts and restart delays; closed by its owner, not by
+	 * the sidecar
 	 * @return a sidecar without meters
 	 */
 	public static Sidecar create(SidecarDefinition definition, SidecarScheduler scheduler) {
-		return create(definition, (instance) -> new DefaultSidecar(instance, scheduler, (state) -> SidecarMetrics.NONE));
+		return create(definition,
+				(instance) -> new DefaultSidecar(instance, scheduler, (state) -> SidecarMetrics.NONE));
 	}
 
 	/**
 	 * @param definition what to run
 	 * @param registry where to register the sidecar's meters
-	 * @return a sidecar with meters tagged {@code sidecar=<name>}, with a scheduler of its own
+	 * @return a sidecar with meters tagged {@code sidecar=<name>}, with a scheduler of
+	 * its own
 	 */
 	public static Sidecar create(SidecarDefinition definition, MeterRegistry registry) {
 		return create(definition, registry, SidecarScheduler.create(definition.name()));
@@ -44,7 +47,8 @@ public final class Sidecars {
 	/**
 	 * @param definition what to run
 	 * @param registry where to register the sidecar's meters
-	 * @param scheduler runs its timeouts and restart delays; closed by its owner, not by the sidecar
+	 * @param scheduler runs its timeouts and restart delays; closed by its owner, not by
+	 * the sidecar
 	 * @return a sidecar with meters tagged {@code sidecar=<name>}
 	 */
 	public static Sidecar create(SidecarDefinition definition, MeterRegistry registry, SidecarScheduler scheduler) {
@@ -63,18 +67,22 @@ public final class Sidecars {
 	/**
 	 * @param definition what to run
 	 * @param registry where to register the sidecar's meters, or {@code null} for none
-	 * @param scheduler runs its timeouts and restart delays; closed by its owner, not by the sidecar
-	 * @param converter converts the objects of {@link Sidecar#request(Object, Class, java.time.Duration)
-	 * typed requests} and listeners, e.g. a
+	 * @param scheduler runs its timeouts and restart delays; closed by its owner, not by
+	 * the sidecar
+	 * @param converter converts the objects of
+	 * {@link Sidecar#request(Object, Class, java.time.Duration) typed requests} and
+	 * listeners, e.g. a
 	 * {@link io.github.sidecarchannels.core.convert.JacksonPayloadConverter}
 	 * @return a sidecar
 	 */
 	public static Sidecar create(SidecarDefinition definition, @Nullable MeterRegistry registry,
 			SidecarScheduler scheduler, PayloadConverter converter) {
-		return create(definition, (instance) -> new DefaultSidecar(instance, scheduler, (state) -> (registry != null)
-				? new MicrometerSidecarMetrics(registry, instance.name(), instance.instance(), state)
-				: SidecarMetrics.NONE)
-			.payloadConverter(converter));
+		return create(definition,
+				(instance) -> new DefaultSidecar(instance, scheduler,
+						(state) -> (registry != null)
+								? new MicrometerSidecarMetrics(registry, instance.name(), instance.instance(), state)
+								: SidecarMetrics.NONE)
+					.payloadConverter(converter));
 	}
 
 }

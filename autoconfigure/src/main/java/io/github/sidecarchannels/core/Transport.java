@@ -6,14 +6,15 @@ package io.github.sidecarchannels.core;
 public enum Transport {
 
 	/**
-	 * A {@code SOCK_STREAM} pair: a byte stream, so messages need a {@link FramingType framing}.
-	 * Works with any program that reads stdin and writes stdout.
+	 * A {@code SOCK_STREAM} pair: a byte stream, so messages need a {@link FramingType
+	 * framing}. Works with any program that reads stdin and writes stdout.
 	 */
 	STREAM("stream"),
 
 	/**
-	 * A {@code SOCK_SEQPACKET} pair: the kernel keeps message boundaries, one record is one message.
-	 * The child must read whole records with a buffer of at least the maximum message size (Linux only).
+	 * A {@code SOCK_SEQPACKET} pair: the kernel keeps message boundaries, one record is
+	 * one message. The child must read whole records with a buffer of at least the
+	 * maximum message size (Linux only).
 	 */
 	SEQPACKET("seqpacket");
 
@@ -24,8 +25,8 @@ public enum Transport {
 	}
 
 	/**
-	 * @return the name used in configuration and in the child's {@code SIDECAR_*} environment, e.g.
-	 * {@code seqpacket}
+	 * @return the name used in configuration and in the child's {@code SIDECAR_*}
+	 * environment, e.g. {@code seqpacket}
 	 */
 	public String wireName() {
 		return this.wireName;

@@ -38,8 +38,8 @@ final class ClientInvocationHandler implements InvocationHandler {
 		return switch (method.getName()) {
 			case "equals" -> args != null && proxy == args[0];
 			case "hashCode" -> System.identityHashCode(proxy);
-			case "toString" -> "SidecarClient " + this.type.getName() + " of sidecar '" + this.rpc.sidecar().name()
-					+ "'";
+			case "toString" ->
+				"SidecarClient " + this.type.getName() + " of sidecar '" + this.rpc.sidecar().name() + "'";
 			default -> throw new IllegalStateException("Unexpected method " + method);
 		};
 	}
@@ -64,7 +64,9 @@ final class ClientInvocationHandler implements InvocationHandler {
 		};
 	}
 
-	/** Cancelling what the caller holds still cancels the call, and so tells the child. */
+	/**
+	 * Cancelling what the caller holds still cancels the call, and so tells the child.
+	 */
 	private static CompletableFuture<@Nullable Void> withoutResult(CompletableFuture<@Nullable Object> call) {
 		CompletableFuture<@Nullable Void> result = call.thenApply((ignored) -> null);
 		result.whenComplete((ignored, failure) -> {

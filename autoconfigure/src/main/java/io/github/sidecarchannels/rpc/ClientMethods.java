@@ -17,8 +17,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * What each abstract method of a {@link SidecarClient} interface does, worked out once when the proxy is
- * created so that a wrong method fails then, not on its first call.
+ * What each abstract method of a {@link SidecarClient} interface does, worked out once
+ * when the proxy is created so that a wrong method fails then, not on its first call.
  */
 final class ClientMethods {
 
@@ -53,9 +53,10 @@ final class ClientMethods {
 		}
 		if (notification != null) {
 			if (method.getReturnType() != void.class) {
-				throw fail(type, sidecar, "notification " + described + " returns " + method.getGenericReturnType()
-						.getTypeName() + "; a notification has no response, so it must return void (use "
-						+ "@JsonRpcMethod for a call with a result)");
+				throw fail(type, sidecar,
+						"notification " + described + " returns " + method.getGenericReturnType().getTypeName()
+								+ "; a notification has no response, so it must return void (use "
+								+ "@JsonRpcMethod for a call with a result)");
 			}
 			return new Call(notification.value(), Kind.NOTIFY, Object.class, Duration.ZERO);
 		}

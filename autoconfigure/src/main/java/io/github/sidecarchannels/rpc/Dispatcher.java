@@ -21,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 
 /**
- * Runs the handlers of the child's calls on a bounded pool, never on the reading thread: a full pool
- * refuses (the child gets -32603 "busy") instead of queueing without end or blocking the reader.
+ * Runs the handlers of the child's calls on a bounded pool, never on the reading thread:
+ * a full pool refuses (the child gets -32603 "busy") instead of queueing without end or
+ * blocking the reader.
  */
 final class Dispatcher {
 
@@ -63,9 +64,9 @@ final class Dispatcher {
 		Map<String, Handler> table = notification ? this.notifications : this.requests;
 		Handler previous = table.putIfAbsent(handler.method(), handler);
 		if (previous != null && !previous.description().startsWith("built-in")) {
-			throw new IllegalStateException("Sidecar '" + this.sidecarName + "': the " + (notification ? "notification"
-					: "method") + " '" + handler.method() + "' already has a handler (" + previous.description()
-					+ "), so " + handler.description() + " cannot be one too");
+			throw new IllegalStateException("Sidecar '" + this.sidecarName + "': the "
+					+ (notification ? "notification" : "method") + " '" + handler.method() + "' already has a handler ("
+					+ previous.description() + "), so " + handler.description() + " cannot be one too");
 		}
 		if (previous != null) {
 			table.put(handler.method(), handler);
@@ -112,8 +113,8 @@ final class Dispatcher {
 	}
 
 	private String busy(String method) {
-		return "busy: '" + method + "' refused, all " + THREADS
-				+ " handler threads are taken and " + this.queueCapacity + " calls wait (max-in-flight)";
+		return "busy: '" + method + "' refused, all " + THREADS + " handler threads are taken and " + this.queueCapacity
+				+ " calls wait (max-in-flight)";
 	}
 
 	private void run(Handler handler, JsonNode id, @Nullable JsonNode params, CompletableFuture<JsonNode> response) {
@@ -123,9 +124,8 @@ final class Dispatcher {
 			bound = bind(handler, params);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			answer(handler, id, start, response, null,
-					new JsonRpcErrorException(JsonRpcErrorException.INVALID_PARAMS, "Invalid params for '"
-							+ handler.method() + "': " + message(ex), null));
+			answer(handler, id, start, response, null, new JsonRpcErrorException(JsonRpcErrorException.INVALID_PARAMS,
+					"Invalid params for '" + handler.method() + "': " + message(ex), null));
 			return;
 		}
 		try {
@@ -170,8 +170,7 @@ final class Dispatcher {
 		}
 	}
 
-	private void runNotification(@Nullable Handler handler, @Nullable JsonNode params,
-			Consumer<String> failed) {
+	private void runNotification(@Nullable Handler handler, @Nullable JsonNode params, Consumer<String> failed) {
 		if (handler == null) {
 			return;
 		}

@@ -20,9 +20,10 @@ import org.springframework.messaging.support.GenericMessage;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
- * Sorts every frame from the child, on the reading thread: responses complete their call by id;
- * requests and notifications go to the {@link Dispatcher}, unhandled notifications to the inbound
- * channel; whatever is not JSON-RPC is counted and reported. Nothing here blocks.
+ * Sorts every frame from the child, on the reading thread: responses complete their call
+ * by id; requests and notifications go to the {@link Dispatcher}, unhandled notifications
+ * to the inbound channel; whatever is not JSON-RPC is counted and reported. Nothing here
+ * blocks.
  */
 final class FrameRouter implements Consumer<Message<?>> {
 
@@ -84,9 +85,8 @@ final class FrameRouter implements Consumer<Message<?>> {
 	private void batch(JsonNode batch, Message<?> frame) {
 		if (batch.isEmpty()) {
 			report("invalid-message", "the child sent an empty batch", frame);
-			this.responder.respond(
-					this.messages.error(NullNode.instance, JsonRpcErrorException.INVALID_REQUEST, "Invalid Request", null),
-					frame);
+			this.responder.respond(this.messages.error(NullNode.instance, JsonRpcErrorException.INVALID_REQUEST,
+					"Invalid Request", null), frame);
 			return;
 		}
 		List<CompletableFuture<JsonNode>> responses = new ArrayList<>();
@@ -105,7 +105,9 @@ final class FrameRouter implements Consumer<Message<?>> {
 		}
 	}
 
-	/** @return the response to send, for a request */
+	/**
+	 * @return the response to send, for a request
+	 */
 	private @Nullable CompletableFuture<JsonNode> message(JsonNode node, Message<?> frame) {
 		JsonNode method = node.get("method");
 		JsonNode id = node.get("id");
@@ -126,8 +128,8 @@ final class FrameRouter implements Consumer<Message<?>> {
 			response(node, id, frame);
 			return null;
 		}
-		report("invalid-message", "the child sent JSON that is not a JSON-RPC message: "
-				+ Responder.abbreviate(node.toString()), frame);
+		report("invalid-message",
+				"the child sent JSON that is not a JSON-RPC message: " + Responder.abbreviate(node.toString()), frame);
 		return null;
 	}
 
@@ -141,8 +143,10 @@ final class FrameRouter implements Consumer<Message<?>> {
 		if (id.isIntegralNumber() && id.canConvertToLong() && this.exchange.complete(id.longValue(), message, error)) {
 			return;
 		}
-		report("unmatched", "a response with id " + id + " matches no waiting call (it timed out, was cancelled or "
-				+ "was never made), so it was given to nobody: " + Responder.abbreviate(response.toString()), message);
+		report("unmatched",
+				"a response with id " + id + " matches no waiting call (it timed out, was cancelled or "
+						+ "was never made), so it was given to nobody: " + Responder.abbreviate(response.toString()),
+				message);
 	}
 
 	private void notification(String method, @Nullable JsonNode params, Message<?> frame) {

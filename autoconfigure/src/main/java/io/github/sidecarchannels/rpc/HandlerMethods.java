@@ -13,8 +13,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Turns the {@link JsonRpcMethod} and {@link JsonRpcNotification} methods of an object into
- * {@link Handler}s.
+ * Turns the {@link JsonRpcMethod} and {@link JsonRpcNotification} methods of an object
+ * into {@link Handler}s.
  */
 final class HandlerMethods {
 
@@ -26,13 +26,13 @@ final class HandlerMethods {
 		Map<Method, JsonRpcMethod> requests = MethodIntrospector.selectMethods(type,
 				(MethodIntrospector.MetadataLookup<JsonRpcMethod>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, JsonRpcMethod.class));
-		requests.forEach((method, annotation) -> registry.accept(handler(bean, method, annotation.value(), mapper),
-				false));
+		requests
+			.forEach((method, annotation) -> registry.accept(handler(bean, method, annotation.value(), mapper), false));
 		Map<Method, JsonRpcNotification> notifications = MethodIntrospector.selectMethods(type,
 				(MethodIntrospector.MetadataLookup<JsonRpcNotification>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, JsonRpcNotification.class));
-		notifications.forEach((method, annotation) -> registry
-			.accept(handler(bean, method, annotation.value(), mapper), true));
+		notifications
+			.forEach((method, annotation) -> registry.accept(handler(bean, method, annotation.value(), mapper), true));
 	}
 
 	private static Handler handler(Object bean, Method method, String name, JsonMapper mapper) {

@@ -5,8 +5,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A JSON-RPC error response: thrown by {@link SidecarRpc} calls the child answered with an error, and
- * thrown by handlers to answer the child's call with one.
+ * A JSON-RPC error response: thrown by {@link SidecarRpc} calls the child answered with
+ * an error, and thrown by handlers to answer the child's call with one.
  */
 public class JsonRpcErrorException extends RuntimeException {
 
@@ -35,10 +35,11 @@ public class JsonRpcErrorException extends RuntimeException {
 	private final transient @Nullable Object data;
 
 	/**
-	 * @param code the error code, e.g. {@link #INVALID_PARAMS} or one of the application's own
+	 * @param code the error code, e.g. {@link #INVALID_PARAMS} or one of the
+	 * application's own
 	 * @param message a short description, sent as the error's {@code message}
-	 * @param data more information sent as the error's {@code data} (anything Jackson can write), or
-	 * {@code null} for none
+	 * @param data more information sent as the error's {@code data} (anything Jackson can
+	 * write), or {@code null} for none
 	 */
 	public JsonRpcErrorException(int code, String message, @Nullable Object data) {
 		super(message);
@@ -46,12 +47,16 @@ public class JsonRpcErrorException extends RuntimeException {
 		this.data = data;
 	}
 
-	/** @return the error code */
+	/**
+	 * @return the error code
+	 */
 	public int code() {
 		return this.code;
 	}
 
-	/** @return the error's {@code data} as JSON, or {@code null} when it has none */
+	/**
+	 * @return the error's {@code data} as JSON, or {@code null} when it has none
+	 */
 	public @Nullable JsonNode data() {
 		if (this.data == null || this.data instanceof JsonNode) {
 			return (JsonNode) this.data;

@@ -10,13 +10,14 @@ import org.springframework.aot.hint.annotation.Reflective;
 
 /**
  * Marks a method that answers the JSON-RPC request {@link #value()} from the child, on a
- * {@link SidecarRpcHandler} bean. The method takes no parameter or one, bound from {@code params} with
- * Jackson (by-name params as an object, by-position params as the whole array; absent params as
- * {@code null}). Its return value is the result ({@code void}: {@code null}); a
- * {@link java.util.concurrent.CompletableFuture} is answered when it completes. A thrown
- * {@link JsonRpcErrorException} becomes that error response, any other exception error -32603 with its
- * message. Handlers run on the sidecar's handler threads, never on its reading thread, so they may call
- * the sidecar themselves.
+ * {@link SidecarRpcHandler} bean. The method takes no parameter or one, bound from
+ * {@code params} with Jackson (by-name params as an object, by-position params as the
+ * whole array; absent params as {@code null}). Its return value is the result
+ * ({@code void}: {@code null}); a {@link java.util.concurrent.CompletableFuture} is
+ * answered when it completes. A thrown {@link JsonRpcErrorException} becomes that error
+ * response, any other exception error -32603 with its message. Handlers run on the
+ * sidecar's handler threads, never on its reading thread, so they may call the sidecar
+ * themselves.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -30,8 +31,9 @@ public @interface JsonRpcMethod {
 	String value();
 
 	/**
-	 * The call timeout, for methods of typed client interfaces that call the child (a later feature);
-	 * ignored on handlers. Empty means the sidecar's {@code request-timeout}.
+	 * The call timeout, for methods of typed client interfaces that call the child (a
+	 * later feature); ignored on handlers. Empty means the sidecar's
+	 * {@code request-timeout}.
 	 * @return a duration such as {@code 5s}, or empty
 	 */
 	String timeout() default "";

@@ -28,8 +28,8 @@ import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.converter.MessageConversionException;
 
 /**
- * The application's side of a JSON-RPC sidecar: calls out with ids of its own, and the routing and
- * handlers for what the child sends.
+ * The application's side of a JSON-RPC sidecar: calls out with ids of its own, and the
+ * routing and handlers for what the child sends.
  */
 final class JsonRpcPeer implements SidecarRpc {
 
@@ -60,9 +60,10 @@ final class JsonRpcPeer implements SidecarRpc {
 		exchange.routeFrames(new FrameRouter(sidecar.name(), mapper, exchange, this.dispatcher, this.responder));
 		Duration heartbeatTimeout = sidecar.definition().heartbeatTimeout();
 		if (!heartbeatTimeout.isZero()) {
-			// The answer is a sign of life like any other frame; a missing one is the heartbeat's business.
-			exchange.pingWith((instance) -> send(instance, PING, null, mapper.constructType(JsonNode.class),
-					heartbeatTimeout));
+			// The answer is a sign of life like any other frame; a missing one is the
+			// heartbeat's business.
+			exchange.pingWith(
+					(instance) -> send(instance, PING, null, mapper.constructType(JsonNode.class), heartbeatTimeout));
 		}
 	}
 
@@ -168,8 +169,8 @@ final class JsonRpcPeer implements SidecarRpc {
 
 	private MessageDeliveryException unsendable(String method, Exception ex) {
 		String why = (ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : ex.getMessage();
-		return new MessageDeliveryException("Sidecar '" + this.sidecar.name() + "': cannot send the params of '"
-				+ method + "': " + why);
+		return new MessageDeliveryException(
+				"Sidecar '" + this.sidecar.name() + "': cannot send the params of '" + method + "': " + why);
 	}
 
 	private void cancelInChild(long id, String reason) {
@@ -190,14 +191,15 @@ final class JsonRpcPeer implements SidecarRpc {
 		catch (InterruptedException ex) {
 			future.cancel(false);
 			Thread.currentThread().interrupt();
-			throw new MessageDeliveryException("Sidecar '" + this.sidecar.name() + "': interrupted while waiting for '"
-					+ method + "'");
+			throw new MessageDeliveryException(
+					"Sidecar '" + this.sidecar.name() + "': interrupted while waiting for '" + method + "'");
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof RuntimeException runtime) {
 				throw runtime;
 			}
-			throw new MessagingException("Sidecar '" + this.sidecar.name() + "': '" + method + "' failed", ex.getCause());
+			throw new MessagingException("Sidecar '" + this.sidecar.name() + "': '" + method + "' failed",
+					ex.getCause());
 		}
 	}
 

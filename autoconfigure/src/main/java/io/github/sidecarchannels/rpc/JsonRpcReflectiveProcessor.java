@@ -8,8 +8,8 @@ import org.springframework.aot.hint.annotation.SimpleReflectiveProcessor;
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 
 /**
- * AOT hints for handler methods: they are invoked reflectively, and their parameter and return types
- * are bound by Jackson.
+ * AOT hints for handler methods: they are invoked reflectively, and their parameter and
+ * return types are bound by Jackson.
  */
 final class JsonRpcReflectiveProcessor extends SimpleReflectiveProcessor {
 

@@ -13,9 +13,9 @@ import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Sends what the application answers or announces. While a frame is being routed (on the reading
- * thread) it never blocks: a full outbound buffer is reported rather than waited for, so the reader
- * keeps draining the child.
+ * Sends what the application answers or announces. While a frame is being routed (on the
+ * reading thread) it never blocks: a full outbound buffer is reported rather than waited
+ * for, so the reader keeps draining the child.
  */
 final class Responder {
 
@@ -50,7 +50,8 @@ final class Responder {
 	/**
 	 * A response the child waits for; one too large to send becomes an error response.
 	 * @param response the response
-	 * @param frame the frame with the call: the response goes to the child (instance) that sent it
+	 * @param frame the frame with the call: the response goes to the child (instance)
+	 * that sent it
 	 */
 	void respond(JsonNode response, Message<?> frame) {
 		MessageChannel target = this.exchange.replyChannel(frame);
@@ -87,7 +88,8 @@ final class Responder {
 	}
 
 	/**
-	 * @throws MessageDeliveryException if it cannot be sent or the outbound buffer stays full
+	 * @throws MessageDeliveryException if it cannot be sent or the outbound buffer stays
+	 * full
 	 */
 	void send(JsonNode message) {
 		send(message, this.sidecar.outbound());
@@ -99,8 +101,8 @@ final class Responder {
 			bytes = new GenericMessage<>(this.messages.bytes(message).array());
 		}
 		catch (JacksonException ex) {
-			throw new MessageDeliveryException("Sidecar '" + this.sidecar.name() + "': cannot write as JSON: "
-					+ ex.getOriginalMessage());
+			throw new MessageDeliveryException(
+					"Sidecar '" + this.sidecar.name() + "': cannot write as JSON: " + ex.getOriginalMessage());
 		}
 		long wait = ROUTING.get() ? 0 : this.timeout.toMillis();
 		if (!target.send(bytes, wait)) {

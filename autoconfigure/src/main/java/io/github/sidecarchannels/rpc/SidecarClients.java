@@ -3,7 +3,8 @@ package io.github.sidecarchannels.rpc;
 import java.lang.reflect.Proxy;
 
 /**
- * Creates {@link SidecarClient} proxies; Spring Boot does it for every annotated interface it finds.
+ * Creates {@link SidecarClient} proxies; Spring Boot does it for every annotated
+ * interface it finds.
  */
 public final class SidecarClients {
 
@@ -12,8 +13,8 @@ public final class SidecarClients {
 
 	/**
 	 * @param <T> the interface
-	 * @param clientInterface an interface whose abstract methods carry {@link JsonRpcMethod} or
-	 * {@link JsonRpcNotification}
+	 * @param clientInterface an interface whose abstract methods carry
+	 * {@link JsonRpcMethod} or {@link JsonRpcNotification}
 	 * @param rpc the sidecar it calls
 	 * @return a proxy calling the sidecar
 	 * @throws SidecarClientException naming the method that cannot be mapped

@@ -7,9 +7,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a bean whose {@link JsonRpcMethod} and {@link JsonRpcNotification} methods answer the calls and
- * notifications the child of one {@code json-rpc} sidecar sends. Component-scanned beans and
- * {@code @Bean} methods returning an annotated class both count.
+ * Marks a bean whose {@link JsonRpcMethod} and {@link JsonRpcNotification} methods answer
+ * the calls and notifications the child of one {@code json-rpc} sidecar sends.
+ * Component-scanned beans and {@code @Bean} methods returning an annotated class both
+ * count.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -17,7 +18,8 @@ import java.lang.annotation.Target;
 public @interface SidecarRpcHandler {
 
 	/**
-	 * @return the name of the sidecar ({@code sidecar.processes.NAME}) whose calls these methods answer
+	 * @return the name of the sidecar ({@code sidecar.processes.NAME}) whose calls these
+	 * methods answer
 	 */
 	String value();
 

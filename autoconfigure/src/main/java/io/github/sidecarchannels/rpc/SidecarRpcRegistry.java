@@ -9,9 +9,9 @@ import io.github.sidecarchannels.core.SidecarRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@link SidecarRpc} of every {@code json-rpc} sidecar of a registry, attached when it is created
- * (before the sidecars start). Spring Boot registers one as {@code sidecarRpcRegistry}; the
- * {@code sidecar.NAME.rpc} beans come from it.
+ * The {@link SidecarRpc} of every {@code json-rpc} sidecar of a registry, attached when
+ * it is created (before the sidecars start). Spring Boot registers one as
+ * {@code sidecarRpcRegistry}; the {@code sidecar.NAME.rpc} beans come from it.
  */
 public final class SidecarRpcRegistry implements AutoCloseable {
 
@@ -32,7 +32,8 @@ public final class SidecarRpcRegistry implements AutoCloseable {
 	/**
 	 * @param name the sidecar's name
 	 * @return its JSON-RPC side
-	 * @throws IllegalArgumentException naming the json-rpc sidecars there are, if none has that name
+	 * @throws IllegalArgumentException naming the json-rpc sidecars there are, if none
+	 * has that name
 	 */
 	public SidecarRpc get(String name) {
 		SidecarRpc rpc = this.rpcs.get(name);

@@ -8,9 +8,9 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Creates the {@link SidecarRpc} of a {@code json-rpc} sidecar; Spring Boot does it for every one as the
- * bean {@code sidecar.NAME.rpc}. Attach it before the sidecar starts, so nothing the child sends first is
- * missed.
+ * Creates the {@link SidecarRpc} of a {@code json-rpc} sidecar; Spring Boot does it for
+ * every one as the bean {@code sidecar.NAME.rpc}. Attach it before the sidecar starts, so
+ * nothing the child sends first is missed.
  */
 public final class SidecarRpcs {
 
@@ -18,16 +18,19 @@ public final class SidecarRpcs {
 	}
 
 	/**
-	 * @param sidecar a sidecar created by {@link io.github.sidecarchannels.core.Sidecars} with protocol
-	 * json-rpc
-	 * @param mapper reads and writes the JSON (its modules and naming strategy apply to params and results)
-	 * @return the sidecar's JSON-RPC side; from now on it sees every frame the child sends
+	 * @param sidecar a sidecar created by {@link io.github.sidecarchannels.core.Sidecars}
+	 * with protocol json-rpc
+	 * @param mapper reads and writes the JSON (its modules and naming strategy apply to
+	 * params and results)
+	 * @return the sidecar's JSON-RPC side; from now on it sees every frame the child
+	 * sends
 	 * @throws SidecarConfigurationException if the sidecar's protocol is not json-rpc
 	 */
 	public static SidecarRpc attach(Sidecar sidecar, JsonMapper mapper) {
 		if (sidecar.definition().protocol() != Protocol.JSON_RPC) {
 			throw new SidecarConfigurationException(sidecar.name(), "protocol",
-					"JSON-RPC calls need protocol json-rpc, but the sidecar uses " + sidecar.definition().protocol().wireName());
+					"JSON-RPC calls need protocol json-rpc, but the sidecar uses "
+							+ sidecar.definition().protocol().wireName());
 		}
 		if (!(sidecar instanceof ProtocolExchange exchange)) {
 			throw new IllegalArgumentException("Sidecar '" + sidecar.name() + "' is a " + sidecar.getClass().getName()
@@ -37,8 +40,8 @@ public final class SidecarRpcs {
 	}
 
 	/**
-	 * @return a mapper configured like Spring Boot's own: unknown properties are ignored, so the results of
-	 * real servers bind to records that name only what they need
+	 * @return a mapper configured like Spring Boot's own: unknown properties are ignored,
+	 * so the results of real servers bind to records that name only what they need
 	 */
 	public static JsonMapper defaultMapper() {
 		return JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();

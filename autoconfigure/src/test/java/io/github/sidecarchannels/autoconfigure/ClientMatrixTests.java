@@ -23,8 +23,8 @@ import org.springframework.messaging.Message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Python and Node clients in {@code clients/} against the real Java side, in every mode:
- * {python, node} x {lines, length-prefixed, seqpacket} x {stdio, fd3}.
+ * The Python and Node clients in {@code clients/} against the real Java side, in every
+ * mode: {python, node} x {lines, length-prefixed, seqpacket} x {stdio, fd3}.
  */
 class ClientMatrixTests {
 
@@ -54,8 +54,9 @@ class ClientMatrixTests {
 	void echoesEveryByteOfAThousandMessages(String language, String framing, String socket) {
 		String transport = framing.equals("seqpacket") ? "seqpacket" : "stream";
 		this.runner
-			.withPropertyValues("sidecar.processes.echo.command=" + command(language), "sidecar.processes.echo.transport="
-					+ transport, "sidecar.processes.echo.framing=" + (framing.equals("seqpacket") ? "lines" : framing),
+			.withPropertyValues("sidecar.processes.echo.command=" + command(language),
+					"sidecar.processes.echo.transport=" + transport,
+					"sidecar.processes.echo.framing=" + (framing.equals("seqpacket") ? "lines" : framing),
 					"sidecar.processes.echo.socket=" + socket, "sidecar.processes.echo.max-message-size=" + MAX + "B")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.echo", Sidecar.class);
@@ -84,8 +85,9 @@ class ClientMatrixTests {
 	void fd3ChildThatPrintsJunkToStdoutStillWorksAndTheJunkIsLogged() {
 		this.runner
 			.withPropertyValues("sidecar.processes.noisy.command[0]=python3", "sidecar.processes.noisy.command[1]=-c",
-					"sidecar.processes.noisy.command[2]=import sys; sys.path.insert(0, '" + CLIENTS.resolve("python") + "'); import sidecar_channel; "
-					+ "print('junk on stdout', flush=True); sidecar_channel.serve(lambda m: m.upper())",
+					"sidecar.processes.noisy.command[2]=import sys; sys.path.insert(0, '" + CLIENTS.resolve("python")
+							+ "'); import sidecar_channel; "
+							+ "print('junk on stdout', flush=True); sidecar_channel.serve(lambda m: m.upper())",
 					"sidecar.processes.noisy.socket=fd3")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.noisy", Sidecar.class);
@@ -112,7 +114,10 @@ class ClientMatrixTests {
 				: "node," + CLIENTS.resolve("node/examples/echo.js");
 	}
 
-	/** A thousand messages: multi-byte UTF-8, one of max-message-size - 1 bytes, binary where allowed. */
+	/**
+	 * A thousand messages: multi-byte UTF-8, one of max-message-size - 1 bytes, binary
+	 * where allowed.
+	 */
 	private static List<Object> messages(String framing) {
 		Random random = new Random(42);
 		List<Object> messages = new ArrayList<>();

@@ -16,9 +16,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 
 /**
- * Run in a separate JVM by {@link SidecarInterruptTests}: starts a slow replying Python sidecar that
- * does not ignore SIGINT, sends it 1,000 requests, prints {@code READY}, and on shutdown (the test's
- * SIGINT to the process group) closes the context, then prints how the requests ended:
+ * Run in a separate JVM by {@link SidecarInterruptTests}: starts a slow replying Python
+ * sidecar that does not ignore SIGINT, sends it 1,000 requests, prints {@code READY}, and
+ * on shutdown (the test's SIGINT to the process group) closes the context, then prints
+ * how the requests ended:
  * {@code RESULT <answered> <never read> <other failures> <first other failure>}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -68,7 +69,8 @@ public class InterruptCheckApplication {
 				}
 			}
 		}
-		return "RESULT " + answered + " " + neverRead + " " + other.size() + " " + (other.isEmpty() ? "-" : other.get(0));
+		return "RESULT " + answered + " " + neverRead + " " + other.size() + " "
+				+ (other.isEmpty() ? "-" : other.get(0));
 	}
 
 }

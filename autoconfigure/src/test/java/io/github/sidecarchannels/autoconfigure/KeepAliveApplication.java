@@ -9,9 +9,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Run in a separate JVM by {@link SidecarKeepAliveTests}: a non-web application whose only job is a
- * {@code cat} sidecar. Its main thread returns right after startup, as a real one's does; only the
- * starter's keep-alive thread can keep the JVM running.
+ * Run in a separate JVM by {@link SidecarKeepAliveTests}: a non-web application whose
+ * only job is a {@code cat} sidecar. Its main thread returns right after startup, as a
+ * real one's does; only the starter's keep-alive thread can keep the JVM running.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration(SidecarAutoConfiguration.class)

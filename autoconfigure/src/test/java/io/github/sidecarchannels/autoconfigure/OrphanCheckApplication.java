@@ -11,8 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Run in a separate JVM by {@link SidecarOrphanTests}: starts a {@code cat}, a Python-client and a
- * Node-client sidecar, prints their pids, then waits to be killed.
+ * Run in a separate JVM by {@link SidecarOrphanTests}: starts a {@code cat}, a
+ * Python-client and a Node-client sidecar, prints their pids, then waits to be killed.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration(SidecarAutoConfiguration.class)

@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Published JSON-RPC servers from npm, run unmodified as sidecars: an MCP server (newline-delimited JSON)
- * and a language server (Content-Length framing), including the requests they send to the client.
- * Installed by {@code .ci/install-servers.sh}.
+ * Published JSON-RPC servers from npm, run unmodified as sidecars: an MCP server
+ * (newline-delimited JSON) and a language server (Content-Length framing), including the
+ * requests they send to the client. Installed by {@code .ci/install-servers.sh}.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RealJsonRpcServersTests {
@@ -80,15 +80,18 @@ class RealJsonRpcServersTests {
 	@Test
 	void hostsTheMcpServerEverything() {
 		this.runner.withBean(McpClientCallbacks.class)
-			.withPropertyValues("sidecar.processes.everything.command=node," + server(
-					"@modelcontextprotocol/server-everything/dist/index.js") + ",stdio",
+			.withPropertyValues(
+					"sidecar.processes.everything.command=node,"
+							+ server("@modelcontextprotocol/server-everything/dist/index.js") + ",stdio",
 					"sidecar.processes.everything.protocol=json-rpc",
-					"sidecar.processes.everything.json-rpc.cancellation=mcp", "sidecar.processes.everything.stop-timeout=1s")
+					"sidecar.processes.everything.json-rpc.cancellation=mcp",
+					"sidecar.processes.everything.stop-timeout=1s")
 			.run((context) -> {
 				SidecarRpc mcp = context.getBean("sidecar.everything.rpc", SidecarRpc.class);
 				JsonNode initialized = mcp.call("initialize",
-						Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of("roots", Map.of("listChanged", true)),
-								"clientInfo", Map.of("name", "sidecar-tests", "version", "1.0")),
+						Map.of("protocolVersion", "2025-06-18", "capabilities",
+								Map.of("roots", Map.of("listChanged", true)), "clientInfo",
+								Map.of("name", "sidecar-tests", "version", "1.0")),
 						JsonNode.class, Duration.ofSeconds(30));
 				assertThat(initialized.path("serverInfo").path("name").asString()).isNotEmpty();
 				mcp.notify("notifications/initialized", null);
@@ -97,13 +100,16 @@ class RealJsonRpcServersTests {
 				assertThat(echoed.isError()).isNotEqualTo(Boolean.TRUE);
 				assertThat(echoed.content().get(0).text()).isEqualTo("Echo: hi there");
 				JsonNode tools = mcp.call("tools/list", null, JsonNode.class);
-				assertThat(tools.path("tools").valueStream().map((tool) -> tool.path("name").asString())).contains("echo");
-				// A tool that fails answers with a result flagged isError, not with a JSON-RPC error.
+				assertThat(tools.path("tools").valueStream().map((tool) -> tool.path("name").asString()))
+					.contains("echo");
+				// A tool that fails answers with a result flagged isError, not with a
+				// JSON-RPC error.
 				ToolResult unknown = mcp.call("tools/call", new ToolCall("no-such-tool", Map.of()), ToolResult.class);
 				assertThat(unknown.isError()).isTrue();
 				assertThat(context.getBean(McpClientCallbacks.class).asked.poll(30, TimeUnit.SECONDS))
 					.isEqualTo("roots/list");
-				assertThat(context.getBean(MeterRegistry.class).find("sidecar.errors").tag("type", "unmatched").counter())
+				assertThat(
+						context.getBean(MeterRegistry.class).find("sidecar.errors").tag("type", "unmatched").counter())
 					.isNull();
 			});
 	}
@@ -134,22 +140,23 @@ class RealJsonRpcServersTests {
 	@Test
 	void hostsTheYamlLanguageServer() {
 		this.runner.withBean(LspClientCallbacks.class)
-			.withPropertyValues("sidecar.processes.yaml.command=node," + server("yaml-language-server/bin/yaml-language-server")
-					+ ",--stdio", "sidecar.processes.yaml.protocol=json-rpc",
-					"sidecar.processes.yaml.framing=content-length", "sidecar.processes.yaml.json-rpc.cancellation=lsp",
-					"sidecar.processes.yaml.restart.policy=never")
+			.withPropertyValues(
+					"sidecar.processes.yaml.command=node," + server("yaml-language-server/bin/yaml-language-server")
+							+ ",--stdio",
+					"sidecar.processes.yaml.protocol=json-rpc", "sidecar.processes.yaml.framing=content-length",
+					"sidecar.processes.yaml.json-rpc.cancellation=lsp", "sidecar.processes.yaml.restart.policy=never")
 			.run((context) -> {
 				SidecarRpc lsp = context.getBean("sidecar.yaml.rpc", SidecarRpc.class);
-				JsonNode initialized = lsp.call("initialize", Map.of("processId", ProcessHandle.current().pid(),
-						"rootUri", "file:///tmp", "capabilities",
-						Map.of("workspace", Map.of("configuration", true), "textDocument",
-								Map.of("documentSymbol", Map.of("hierarchicalDocumentSymbolSupport", true)))),
+				JsonNode initialized = lsp.call("initialize",
+						Map.of("processId", ProcessHandle.current().pid(), "rootUri", "file:///tmp", "capabilities",
+								Map.of("workspace", Map.of("configuration", true), "textDocument",
+										Map.of("documentSymbol", Map.of("hierarchicalDocumentSymbolSupport", true)))),
 						JsonNode.class);
 				assertThat(initialized.path("capabilities").has("documentSymbolProvider")).isTrue();
 				lsp.notify("initialized", Map.of());
 				String uri = "file:///tmp/app.yaml";
-				lsp.notify("textDocument/didOpen", Map.of("textDocument",
-						Map.of("uri", uri, "languageId", "yaml", "version", 1, "text", "server:\n  port: 8080\nname: demo\n")));
+				lsp.notify("textDocument/didOpen", Map.of("textDocument", Map.of("uri", uri, "languageId", "yaml",
+						"version", 1, "text", "server:\n  port: 8080\nname: demo\n")));
 				JsonNode symbols = lsp.call("textDocument/documentSymbol", Map.of("textDocument", Map.of("uri", uri)),
 						JsonNode.class);
 				assertThat(symbols.findValuesAsString("name")).contains("server", "port", "name");

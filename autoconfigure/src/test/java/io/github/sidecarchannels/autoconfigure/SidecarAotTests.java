@@ -43,10 +43,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Ahead-of-time processing of an application with two sidecars, {@code a} and {@code b}: the bean
- * definitions are generated as code, compiled, and run the way {@code -Dspring.aot.enabled=true} runs
- * them, with {@code cat} children. The forked class loader lets the generated code, which lives in our
- * packages, reach their package-private types.
+ * Ahead-of-time processing of an application with two sidecars, {@code a} and {@code b}:
+ * the bean definitions are generated as code, compiled, and run the way
+ * {@code -Dspring.aot.enabled=true} runs them, with {@code cat} children. The forked
+ * class loader lets the generated code, which lives in our packages, reach their
+ * package-private types.
  */
 @CompileWithForkedClassLoader
 class SidecarAotTests {
@@ -55,8 +56,7 @@ class SidecarAotTests {
 
 	private static final String HIDDEN_CLIENT = "io.github.sidecarchannels.testclients.hidden.HiddenClient";
 
-	private static final String[] BUILD_TIME = { "sidecar.processes.a.command=cat",
-			"sidecar.processes.b.command=cat" };
+	private static final String[] BUILD_TIME = { "sidecar.processes.a.command=cat", "sidecar.processes.b.command=cat" };
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SidecarAutoConfiguration.class))
@@ -123,16 +123,17 @@ class SidecarAotTests {
 			assertThat(RuntimeHintsPredicates.proxies().forInterfaces(TypeReference.of(HIDDEN_CLIENT)))
 				.accepts(generationContext.getRuntimeHints());
 		}, (initializer) -> {
-				try (GenericApplicationContext context = start(initializer, buildTime)) {
-					List<Object> echoed = new CopyOnWriteArrayList<>();
-					context.getBean("sidecar.echo.inbound", SubscribableChannel.class)
-						.subscribe((message) -> echoed.add(message.getHeaders().get(SidecarRpc.METHOD_HEADER)));
-					context.getBean(EchoClient.class).hello(new EchoClient.Token("aot"));
-					await().atMost(TIMEOUT).until(() -> echoed.contains("hello"));
-					// by type, as an application injects it
-					assertThat(context.getBean(ClassUtils.resolveClassName(HIDDEN_CLIENT, null))).hasToString("SidecarClient " + HIDDEN_CLIENT + " of sidecar 'echo'");
-				}
-			});
+			try (GenericApplicationContext context = start(initializer, buildTime)) {
+				List<Object> echoed = new CopyOnWriteArrayList<>();
+				context.getBean("sidecar.echo.inbound", SubscribableChannel.class)
+					.subscribe((message) -> echoed.add(message.getHeaders().get(SidecarRpc.METHOD_HEADER)));
+				context.getBean(EchoClient.class).hello(new EchoClient.Token("aot"));
+				await().atMost(TIMEOUT).until(() -> echoed.contains("hello"));
+				// by type, as an application injects it
+				assertThat(context.getBean(ClassUtils.resolveClassName(HIDDEN_CLIENT, null)))
+					.hasToString("SidecarClient " + HIDDEN_CLIENT + " of sidecar 'echo'");
+			}
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -166,8 +167,8 @@ class SidecarAotTests {
 		return compiled.getInstance(ApplicationContextInitializer.class, name.toString());
 	}
 
-	private static GenericApplicationContext start(
-			ApplicationContextInitializer<GenericApplicationContext> initializer, String... properties) {
+	private static GenericApplicationContext start(ApplicationContextInitializer<GenericApplicationContext> initializer,
+			String... properties) {
 		GenericApplicationContext context = new GenericApplicationContext();
 		TestPropertyValues.of(properties).applyTo(context);
 		initializer.initialize(context);

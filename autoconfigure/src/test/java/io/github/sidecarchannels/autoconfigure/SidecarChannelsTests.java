@@ -56,7 +56,8 @@ class SidecarChannelsTests {
 	@Test
 	void echoesLinesThroughCatOverTheChannels() {
 		this.runner.withPropertyValues("sidecar.processes.echo.command=cat").run((context) -> {
-			BlockingQueue<Message<?>> received = subscribe(context.getBean("sidecar.echo.inbound", SubscribableChannel.class));
+			BlockingQueue<Message<?>> received = subscribe(
+					context.getBean("sidecar.echo.inbound", SubscribableChannel.class));
 			MessageChannel outbound = context.getBean("sidecar.echo.outbound", MessageChannel.class);
 			outbound.send(MessageBuilder.withPayload("héllo wörld ✓").build());
 			outbound.send(MessageBuilder.withPayload("second").build());
@@ -126,7 +127,8 @@ class SidecarChannelsTests {
 				byte[] largest = pattern(64 * 1024);
 				assertThat((byte[]) sidecar.request(largest, TIMEOUT).getPayload()).isEqualTo(largest);
 				assertThatExceptionOfType(MessageDeliveryException.class)
-					.isThrownBy(() -> sidecar.outbound().send(MessageBuilder.withPayload(pattern(64 * 1024 + 1)).build()))
+					.isThrownBy(
+							() -> sidecar.outbound().send(MessageBuilder.withPayload(pattern(64 * 1024 + 1)).build()))
 					.withMessageContaining("Sidecar 'bin'")
 					.withMessageContaining("max-message-size (65536 bytes)");
 				assertThat((byte[]) sidecar.request("still works", TIMEOUT).getPayload()).hasSize(11);
@@ -174,7 +176,8 @@ class SidecarChannelsTests {
 				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.request("zero", Duration.ZERO))
 					.withMessageContaining("Sidecar 'count'")
 					.withMessageContaining("timeout must be positive, got PT0S");
-				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.requestAsync("minus", Duration.ofSeconds(-1)))
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> sidecar.requestAsync("minus", Duration.ofSeconds(-1)))
 					.withMessageContaining("timeout must be positive");
 				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.request("none", null))
 					.withMessageContaining("timeout must be positive, got null");
@@ -182,7 +185,8 @@ class SidecarChannelsTests {
 					.withMessageContaining("payload must not be null");
 				assertThatIllegalArgumentException().isThrownBy(() -> sidecar.outbound().send(null))
 					.withMessageContaining("message must not be null");
-				// The child numbers the lines it reads: this is the first one it ever got.
+				// The child numbers the lines it reads: this is the first one it ever
+				// got.
 				assertThat(sidecar.request("ok", TIMEOUT).getPayload()).isEqualTo("1 ok");
 			});
 	}

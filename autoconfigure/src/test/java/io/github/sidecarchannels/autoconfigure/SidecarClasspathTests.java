@@ -31,8 +31,8 @@ import org.springframework.messaging.support.MessageBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code classpath:} commands and working directories, and the bundled clients every child can import,
- * through the auto-configuration with real children.
+ * {@code classpath:} commands and working directories, and the bundled clients every
+ * child can import, through the auto-configuration with real children.
  */
 class SidecarClasspathTests {
 
@@ -71,10 +71,8 @@ class SidecarClasspathTests {
 	@Test
 	void aCopyNextToThePythonScriptWinsOverTheBundledClient() throws IOException {
 		Files.copy(Path.of(Children.script("where_is_client.py")), this.temp.resolve("worker.py"));
-		Files.writeString(this.temp.resolve("sidecar_channel.py"),
-				Files.readString(new ClassPathResource(ChildFiles.CLIENTS_LOCATION + "python/sidecar_channel.py")
-					.getFile()
-					.toPath()));
+		Files.writeString(this.temp.resolve("sidecar_channel.py"), Files.readString(
+				new ClassPathResource(ChildFiles.CLIENTS_LOCATION + "python/sidecar_channel.py").getFile().toPath()));
 		this.runner.withPropertyValues("sidecar.processes.py.command=python3," + this.temp.resolve("worker.py"))
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.py", Sidecar.class);
@@ -85,9 +83,9 @@ class SidecarClasspathTests {
 
 	@Test
 	void clientPathsAreAppendedToTheChildsOwnAndTheProtocolVersionIsSet() {
-		this.runner
-			.withPropertyValues("sidecar.processes.env.command=sh,-c,read go; echo \"$PYTHONPATH|$NODE_PATH|$SIDECAR_PROTOCOL_VERSION\"",
-					"sidecar.processes.env.environment.PYTHONPATH=/own/python")
+		this.runner.withPropertyValues(
+				"sidecar.processes.env.command=sh,-c,read go; echo \"$PYTHONPATH|$NODE_PATH|$SIDECAR_PROTOCOL_VERSION\"",
+				"sidecar.processes.env.environment.PYTHONPATH=/own/python")
 			.run((context) -> {
 				Path clients = context.getBean(ChildFiles.class).clients();
 				assertThat(reply(context.getBean("sidecar.env", Sidecar.class)))
@@ -109,11 +107,13 @@ class SidecarClasspathTests {
 
 	@Test
 	void childFromAJarRunsExtractedInItsClasspathWorkingDirectoryAndTheFilesGoAtClose() throws IOException {
-		Path jar = jar(Map.of("jarred/worker.py", "import helper\nimport sys\nfor line in sys.stdin:\n"
-				+ "    print(helper.shout(line.strip()), flush=True)\n", "jarred/helper.py",
-				"def shout(text):\n    return text.upper() + '!'\n"));
+		Path jar = jar(Map.of("jarred/worker.py",
+				"import helper\nimport sys\nfor line in sys.stdin:\n"
+						+ "    print(helper.shout(line.strip()), flush=True)\n",
+				"jarred/helper.py", "def shout(text):\n    return text.upper() + '!'\n"));
 		Path[] extracted = new Path[1];
-		try (URLClassLoader loader = new URLClassLoader(new URL[] { jar.toUri().toURL() }, getClass().getClassLoader())) {
+		try (URLClassLoader loader = new URLClassLoader(new URL[] { jar.toUri().toURL() },
+				getClass().getClassLoader())) {
 			this.runner.withClassLoader(loader)
 				.withPropertyValues("sidecar.processes.py.command=python3,classpath:jarred/worker.py",
 						"sidecar.processes.py.working-directory=classpath:jarred/")

@@ -92,10 +92,10 @@ class SidecarConfigurationTests {
 					.toList();
 				Path clients = context.getBean(ChildFiles.class).clients();
 				assertThat(variables).containsExactlyInAnyOrder("ONLY_ME=yes", "SIDECAR_FD=0", "SIDECAR_FRAMING=lines",
-						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_PROTOCOL=raw", "SIDECAR_TRANSPORT=stream",
-						"SIDECAR_PROTOCOL_VERSION=2", "SIDECAR_INSTANCE=0", "SIDECAR_INSTANCES=1", "SIDECAR_READY=spawn",
-						"SIDECAR_READY_MESSAGE=READY", "PYTHONPATH=" + clients.resolve("python"),
-						"NODE_PATH=" + clients.resolve("node"));
+						"SIDECAR_MAX_MESSAGE_SIZE=1048576", "SIDECAR_NAME=env", "SIDECAR_PROTOCOL=raw",
+						"SIDECAR_TRANSPORT=stream", "SIDECAR_PROTOCOL_VERSION=2", "SIDECAR_INSTANCE=0",
+						"SIDECAR_INSTANCES=1", "SIDECAR_READY=spawn", "SIDECAR_READY_MESSAGE=READY",
+						"PYTHONPATH=" + clients.resolve("python"), "NODE_PATH=" + clients.resolve("node"));
 			});
 	}
 
@@ -169,9 +169,10 @@ class SidecarConfigurationTests {
 	@Test
 	void userRegistryReplacesTheDefaultOne() {
 		this.runner.withPropertyValues("sidecar.processes.echo.command=cat")
-			.withBean(SidecarRegistry.class, () -> new io.github.sidecarchannels.core.DefaultSidecarRegistry(
-					java.util.List.of(io.github.sidecarchannels.core.Sidecars
-						.create(SidecarDefinition.builder("echo").command("cat").build()))))
+			.withBean(SidecarRegistry.class,
+					() -> new io.github.sidecarchannels.core.DefaultSidecarRegistry(
+							java.util.List.of(io.github.sidecarchannels.core.Sidecars
+								.create(SidecarDefinition.builder("echo").command("cat").build()))))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(SidecarRegistry.class);
 				assertThat(context.getBean("sidecar.echo", Sidecar.class).request("mine", TIMEOUT).getPayload())

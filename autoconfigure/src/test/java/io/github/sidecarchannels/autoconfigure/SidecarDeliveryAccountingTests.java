@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Accepted = read by the child + reported, exactly: on stop, when the child dies, for messages and for
- * requests; and the outbound buffer's byte bound.
+ * Accepted = read by the child + reported, exactly: on stop, when the child dies, for
+ * messages and for requests; and the outbound buffer's byte bound.
  */
 class SidecarDeliveryAccountingTests {
 
@@ -56,8 +56,7 @@ class SidecarDeliveryAccountingTests {
 	@Test
 	void stopReportsExactlyWhatTheChildNeverRead() throws IOException {
 		Path record = this.temp.resolve("read");
-		this.runner
-			.withPropertyValues(slowRecorder("slow", record), "sidecar.processes.slow.stop-timeout=1s")
+		this.runner.withPropertyValues(slowRecorder("slow", record), "sidecar.processes.slow.stop-timeout=1s")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.slow", Sidecar.class);
 				BlockingQueue<Message<?>> errors = SidecarChannelsTests.subscribe(sidecar.errors());
@@ -80,7 +79,8 @@ class SidecarDeliveryAccountingTests {
 	void messagesInADeadChildsSocketAreReported() throws IOException {
 		Path record = this.temp.resolve("read");
 		this.runner
-			.withPropertyValues(slowRecorder("dying", record) + ",-,100", "sidecar.processes.dying.restart.policy=never")
+			.withPropertyValues(slowRecorder("dying", record) + ",-,100",
+					"sidecar.processes.dying.restart.policy=never")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.dying", Sidecar.class);
 				BlockingQueue<Message<?>> errors = SidecarChannelsTests.subscribe(sidecar.errors());
@@ -102,7 +102,8 @@ class SidecarDeliveryAccountingTests {
 	void requestsTheChildNeverReadFailToTheirCallers() throws IOException {
 		Path record = this.temp.resolve("read");
 		this.runner
-			.withPropertyValues(slowRecorder("replier", record) + ",reply", "sidecar.processes.replier.stop-timeout=500ms")
+			.withPropertyValues(slowRecorder("replier", record) + ",reply",
+					"sidecar.processes.replier.stop-timeout=500ms")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.replier", Sidecar.class);
 				List<CompletableFuture<Message<?>>> replies = new ArrayList<>();
@@ -123,14 +124,16 @@ class SidecarDeliveryAccountingTests {
 					Throwable failure = assertThatExceptionOfType(CompletionException.class).isThrownBy(reply::join)
 						.actual()
 						.getCause();
-					assertThat(failure).isInstanceOf(SidecarExitedException.class).hasMessageContaining("Sidecar 'replier'");
+					assertThat(failure).isInstanceOf(SidecarExitedException.class)
+						.hasMessageContaining("Sidecar 'replier'");
 					// Never read: still in the socket buffer, or never written at all.
 					if (failure.getMessage().contains("did not take the request")) {
 						neverRead++;
 					}
 				}
 				List<Integer> read = readRecord(record);
-				logger.info("requests: 1000 sent, {} answered, {} read, {} never read", answered, read.size(), neverRead);
+				logger.info("requests: 1000 sent, {} answered, {} read, {} never read", answered, read.size(),
+						neverRead);
 				assertThat(neverRead).isPositive();
 				assertThat(read.size() + neverRead).isEqualTo(1000);
 				assertThat(answered).isLessThanOrEqualTo(read.size());
@@ -173,7 +176,8 @@ class SidecarDeliveryAccountingTests {
 	@Test
 	void aPayloadLargerThanTheOutboundBufferIsRejected() {
 		this.runner
-			.withPropertyValues("sidecar.processes.small.command=cat", "sidecar.processes.small.outbound-buffer-size=1KB")
+			.withPropertyValues("sidecar.processes.small.command=cat",
+					"sidecar.processes.small.outbound-buffer-size=1KB")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.small", Sidecar.class);
 				assertThatExceptionOfType(MessageDeliveryException.class)
@@ -188,7 +192,9 @@ class SidecarDeliveryAccountingTests {
 				+ "," + SIZE;
 	}
 
-	/** Its number, padded so that the line framing's newline makes it {@link #SIZE} bytes. */
+	/**
+	 * Its number, padded so that the line framing's newline makes it {@link #SIZE} bytes.
+	 */
 	private static String message(int number) {
 		String digits = String.format("%08d", number);
 		return digits + "-".repeat(SIZE - digits.length() - 1);

@@ -68,7 +68,8 @@ class SidecarHeartbeatTests {
 				Sidecar sidecar = context.getBean("sidecar.idle", Sidecar.class);
 				long pid = sidecar.pid();
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				// Ten pings answered take three times as long as the timeout (300ms) to come about.
+				// Ten pings answered take three times as long as the timeout (300ms) to
+				// come about.
 				await().atMost(TIMEOUT).until(() -> pings(meters, "idle") >= 10);
 				assertThat(sidecar.pid()).isEqualTo(pid);
 				assertThat(sidecar.status().restarts()).isZero();

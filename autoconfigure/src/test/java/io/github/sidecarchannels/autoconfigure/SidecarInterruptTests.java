@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A terminal's Ctrl+C sends SIGINT to the application's whole process group. The children are not in
- * it, so they keep answering while the application stops them gracefully.
+ * A terminal's Ctrl+C sends SIGINT to the application's whole process group. The children
+ * are not in it, so they keep answering while the application stops them gracefully.
  */
 @EnabledIf("setsidInstalled")
 class SidecarInterruptTests {
@@ -32,7 +32,8 @@ class SidecarInterruptTests {
 	@Test
 	void ctrlCToTheApplicationsGroupDoesNotReachTheChildren() throws Exception {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		// The application leads its own group, like a program started from an interactive shell.
+		// The application leads its own group, like a program started from an interactive
+		// shell.
 		List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", java.toString()));
 		if (Runtime.version().feature() >= 24) {
 			command.add("--enable-native-access=ALL-UNNAMED");

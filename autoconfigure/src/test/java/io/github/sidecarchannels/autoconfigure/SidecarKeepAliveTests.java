@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter's non-daemon keep-alive thread: an application whose job is its sidecars stays up, and
- * exits when its context closes.
+ * The starter's non-daemon keep-alive thread: an application whose job is its sidecars
+ * stays up, and exits when its context closes.
  */
 class SidecarKeepAliveTests {
 
@@ -52,8 +52,7 @@ class SidecarKeepAliveTests {
 	@Test
 	void noKeepAliveThreadWithoutAnAutoStartupSidecar() {
 		Set<Thread> before = keepAliveThreads();
-		this.runner
-			.withPropertyValues("sidecar.processes.cat.command=cat", "sidecar.processes.cat.auto-startup=false")
+		this.runner.withPropertyValues("sidecar.processes.cat.command=cat", "sidecar.processes.cat.auto-startup=false")
 			.run((context) -> assertThat(keepAliveThreads()).isSubsetOf(before));
 	}
 
@@ -73,7 +72,8 @@ class SidecarKeepAliveTests {
 				.until(() -> application.isAlive() && child.isAlive());
 			application.destroy();
 			await().atMost(Duration.ofSeconds(20)).until(() -> !application.isAlive());
-			// 143 = 128 + SIGTERM: the JVM ran its shutdown hooks (context close) and exited.
+			// 143 = 128 + SIGTERM: the JVM ran its shutdown hooks (context close) and
+			// exited.
 			assertThat(application.exitValue()).isEqualTo(143);
 			await().atMost(Duration.ofSeconds(5)).until(() -> !child.isAlive());
 		}
@@ -82,7 +82,10 @@ class SidecarKeepAliveTests {
 		}
 	}
 
-	/** Other test classes' cached contexts may hold one too: compare with the threads before. */
+	/**
+	 * Other test classes' cached contexts may hold one too: compare with the threads
+	 * before.
+	 */
 	private static Set<Thread> keepAliveThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()

@@ -37,7 +37,8 @@ class SidecarLifecycleTests {
 
 	@Test
 	void childThatHonoursEndOfInputExitsWithZeroOnStop() {
-		this.runner.withPropertyValues("sidecar.processes.echo.command=python3," + Children.script("stderr_then_echo.py"))
+		this.runner
+			.withPropertyValues("sidecar.processes.echo.command=python3," + Children.script("stderr_then_echo.py"))
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.echo", Sidecar.class);
 				assertThat(sidecar.request("ping", TIMEOUT).getPayload()).isEqualTo("ping");
@@ -75,7 +76,8 @@ class SidecarLifecycleTests {
 					"sidecar.processes.stubborn.stop-timeout=500ms", "sidecar.processes.stubborn.auto-startup=false")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.stubborn", Sidecar.class);
-				// Subscribed before the start: the child announces its grandchild at once.
+				// Subscribed before the start: the child announces its grandchild at
+				// once.
 				BlockingQueue<Message<?>> received = SidecarChannelsTests.subscribe(sidecar.inbound());
 				sidecar.start();
 				long grandchildPid = Long.parseLong((String) received.poll(30, TimeUnit.SECONDS).getPayload());
@@ -96,7 +98,8 @@ class SidecarLifecycleTests {
 		logger.addAppender(appender);
 		try {
 			this.runner
-				.withPropertyValues("sidecar.processes.chatty.command=python3," + Children.script("stderr_then_echo.py"))
+				.withPropertyValues(
+						"sidecar.processes.chatty.command=python3," + Children.script("stderr_then_echo.py"))
 				.run((context) -> {
 					Sidecar sidecar = context.getBean("sidecar.chatty", Sidecar.class);
 					await().atMost(TIMEOUT).until(() -> appender.list.size() >= 2);

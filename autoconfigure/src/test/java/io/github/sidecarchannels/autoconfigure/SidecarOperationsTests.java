@@ -36,9 +36,9 @@ class SidecarOperationsTests {
 			SidecarsHealthContributorAutoConfiguration.class, SidecarsEndpointAutoConfiguration.class);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(SIDECARS)
-		.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
-				HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-				HealthEndpointAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+						HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class));
 
 	@Test
 	void healthIsUpWithDetailsPerSidecar() {
@@ -89,7 +89,8 @@ class SidecarOperationsTests {
 	@Test
 	void endpointListsSidecarsAndRestartsOneByName() {
 		this.runner
-			.withPropertyValues("sidecar.processes.echo.command=cat", "management.endpoints.web.exposure.include=sidecars")
+			.withPropertyValues("sidecar.processes.echo.command=cat",
+					"management.endpoints.web.exposure.include=sidecars")
 			.run((context) -> {
 				SidecarsEndpoint endpoint = context.getBean(SidecarsEndpoint.class);
 				Sidecar echo = context.getBean("sidecar.echo", Sidecar.class);
@@ -114,7 +115,8 @@ class SidecarOperationsTests {
 	@Test
 	void withoutHealthAndActuatorModulesTheSidecarsStillRun() {
 		new ApplicationContextRunner().withConfiguration(SIDECARS)
-			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate"))
+			.withClassLoader(
+					new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate"))
 			.withPropertyValues("sidecar.processes.echo.command=cat")
 			.run((context) -> {
 				assertThat(context).hasNotFailed()
@@ -128,7 +130,8 @@ class SidecarOperationsTests {
 	@Test
 	void uptimeAndRestartsShowAfterARestart() {
 		this.runner
-			.withPropertyValues("sidecar.processes.echo.command=cat", "sidecar.processes.echo.restart.initial-delay=10ms")
+			.withPropertyValues("sidecar.processes.echo.command=cat",
+					"sidecar.processes.echo.restart.initial-delay=10ms")
 			.run((context) -> {
 				Sidecar echo = context.getBean("sidecar.echo", Sidecar.class);
 				ProcessHandle.of(echo.pid()).orElseThrow().destroyForcibly();

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A JVM killed with SIGKILL cannot stop its sidecars; the socketpair's end of file must: {@code cat},
- * and children built on the Python and Node clients, exit on it.
+ * A JVM killed with SIGKILL cannot stop its sidecars; the socketpair's end of file must:
+ * {@code cat}, and children built on the Python and Node clients, exit on it.
  */
 class SidecarOrphanTests {
 
@@ -49,8 +49,9 @@ class SidecarOrphanTests {
 	}
 
 	/**
-	 * Orphans are reparented to init, which in a container may never reap them: an exited child can stay
-	 * a zombie, which {@link ProcessHandle#isAlive()} still counts as alive.
+	 * Orphans are reparented to init, which in a container may never reap them: an exited
+	 * child can stay a zombie, which {@link ProcessHandle#isAlive()} still counts as
+	 * alive.
 	 */
 	private static boolean exited(long pid) throws IOException {
 		Path stat = Path.of("/proc", Long.toString(pid), "stat");
@@ -81,7 +82,8 @@ class SidecarOrphanTests {
 						});
 					}
 					catch (java.io.UncheckedIOException ex) {
-						// the pipe closes when the test kills the JVM: nothing left to drain
+						// the pipe closes when the test kills the JVM: nothing left to
+						// drain
 					}
 				});
 				drain.setDaemon(true);

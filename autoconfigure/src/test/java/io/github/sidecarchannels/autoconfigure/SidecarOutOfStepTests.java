@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Raw request/reply and a child that does not answer every request: a late reply is absorbed, a
- * skipped one restarts the child instead of wedging every later request.
+ * Raw request/reply and a child that does not answer every request: a late reply is
+ * absorbed, a skipped one restarts the child instead of wedging every later request.
  */
 class SidecarOutOfStepTests {
 
@@ -40,7 +40,8 @@ class SidecarOutOfStepTests {
 			Sidecar sidecar = context.getBean("sidecar.odd", Sidecar.class);
 			long pid = sidecar.pid();
 			assertThatExceptionOfType(SidecarTimeoutException.class).isThrownBy(() -> sidecar.request("hold", SHORT));
-			// The child answers "hold" now, late, then "next": each reply lines up with its own request.
+			// The child answers "hold" now, late, then "next": each reply lines up with
+			// its own request.
 			assertThat(sidecar.request("next", TIMEOUT).getPayload()).isEqualTo("next");
 			assertThat(sidecar.request("after", TIMEOUT).getPayload()).isEqualTo("after");
 			assertThat(sidecar.state()).isEqualTo(SidecarState.RUNNING);
@@ -55,7 +56,8 @@ class SidecarOutOfStepTests {
 			Sidecar sidecar = context.getBean("sidecar.odd", Sidecar.class);
 			long pid = sidecar.pid();
 			assertThatExceptionOfType(SidecarTimeoutException.class).isThrownBy(() -> sidecar.request("skip", SHORT));
-			// "b"'s reply lands on the timed-out "skip": "b" itself times out; "c"'s reply then lands on "b".
+			// "b"'s reply lands on the timed-out "skip": "b" itself times out; "c"'s
+			// reply then lands on "b".
 			assertThatExceptionOfType(SidecarTimeoutException.class).isThrownBy(() -> sidecar.request("b", SHORT));
 			assertThatExceptionOfType(SidecarExitedException.class).isThrownBy(() -> sidecar.request("c", TIMEOUT))
 				.withMessageContaining("Sidecar 'odd'")

@@ -83,7 +83,10 @@ class SidecarPoolTests {
 			});
 	}
 
-	/** @return the instance that answered, "exited"/"timeout" for a typed failure, "wrong" for another's reply */
+	/**
+	 * @return the instance that answered, "exited"/"timeout" for a typed failure, "wrong"
+	 * for another's reply
+	 */
 	private static String outcome(CompletableFuture<Message<?>> reply, String request) {
 		try {
 			String[] answer = ((String) reply.join().getPayload()).split(":", 2);
@@ -107,7 +110,8 @@ class SidecarPoolTests {
 					"sidecar.processes.pool.instances=2", "sidecar.processes.pool.environment.SLOW_INSTANCE=1")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.pool", Sidecar.class);
-				// Four callers, each waiting for its reply before the next request, as web requests do.
+				// Four callers, each waiting for its reply before the next request, as
+				// web requests do.
 				Map<String, Integer> byInstance = new ConcurrentHashMap<>();
 				List<Thread> callers = new ArrayList<>();
 				for (int caller = 0; caller < 4; caller++) {
@@ -152,14 +156,15 @@ class SidecarPoolTests {
 				assertThat(instances).containsExactlyInAnyOrder(0, 1);
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				for (String instance : List.of("0", "1")) {
-					assertThat(meters.get("sidecar.messages.sent").tags("sidecar", "rpc", "instance", instance)
+					assertThat(meters.get("sidecar.messages.sent")
+						.tags("sidecar", "rpc", "instance", instance)
 						.counter()
 						.count()).isPositive();
 				}
-				assertThat(meters.get("sidecar.up").tags("sidecar", "rpc").gauges())
-					.extracting(Gauge::value)
+				assertThat(meters.get("sidecar.up").tags("sidecar", "rpc").gauges()).extracting(Gauge::value)
 					.containsExactlyInAnyOrder(1.0, 1.0);
-				assertThat(sidecar.status().instances()).extracting(SidecarInstanceStatus::instance).containsExactly(0, 1);
+				assertThat(sidecar.status().instances()).extracting(SidecarInstanceStatus::instance)
+					.containsExactly(0, 1);
 				assertThat(sidecar.status().instances()).extracting(SidecarInstanceStatus::pid).doesNotHaveDuplicates();
 			});
 	}

@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every child leads a session of its own: nothing it starts outlives a stop, a restart or its own end,
- * no thread waits on a descendant holding the stderr pipe, and a runaway stderr line is logged once.
+ * Every child leads a session of its own: nothing it starts outlives a stop, a restart or
+ * its own end, no thread waits on a descendant holding the stderr pipe, and a runaway
+ * stderr line is logged once.
  */
 class SidecarProcessGroupTests {
 
@@ -124,7 +125,10 @@ class SidecarProcessGroupTests {
 			.toList();
 	}
 
-	/** Field 6 of /proc/pid/stat, counted after the command name, which may contain anything. */
+	/**
+	 * Field 6 of /proc/pid/stat, counted after the command name, which may contain
+	 * anything.
+	 */
 	private static Optional<Long> session(long pid) {
 		return stat(pid).map((fields) -> Long.parseLong(fields[3]));
 	}

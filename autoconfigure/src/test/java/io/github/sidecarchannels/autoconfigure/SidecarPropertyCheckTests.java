@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Configuration is checked like Boot's own: unknown keys, a restart floor and children that die at
- * once all fail startup with an analysis naming the property to fix.
+ * Configuration is checked like Boot's own: unknown keys, a restart floor and children
+ * that die at once all fail startup with an analysis naming the property to fix.
  */
 class SidecarPropertyCheckTests {
 
@@ -46,8 +46,7 @@ class SidecarPropertyCheckTests {
 
 	@Test
 	void misspelledNestedKeyNamesTheNearestKeyAtItsLevel() {
-		this.runner
-			.withPropertyValues("sidecar.processes.x.command=cat", "sidecar.processes.x.restart.max-restart=50")
+		this.runner.withPropertyValues("sidecar.processes.x.command=cat", "sidecar.processes.x.restart.max-restart=50")
 			.run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription())
 				.contains("sidecar.processes.x.restart.max-restart")
 				.contains("did you mean 'sidecar.processes.x.restart.max-restarts'?"));
@@ -109,9 +108,9 @@ class SidecarPropertyCheckTests {
 
 	@Test
 	void variablesAParentSidecarGivesThisApplicationAreNotConfiguration() {
-		// An application that is itself some sidecar's child inherits SIDECAR_NAME, SIDECAR_FD...
-		Map<String, Object> inherited = Map.of("SIDECAR_NAME", "parent", "SIDECAR_FD", "0", "SIDECAR_FRAMING",
-				"lines");
+		// An application that is itself some sidecar's child inherits SIDECAR_NAME,
+		// SIDECAR_FD...
+		Map<String, Object> inherited = Map.of("SIDECAR_NAME", "parent", "SIDECAR_FD", "0", "SIDECAR_FRAMING", "lines");
 		this.runner.withPropertyValues("sidecar.processes.echo.command=cat")
 			.withInitializer((context) -> replaceSystemEnvironment(context, inherited))
 			.run((context) -> assertThat(context).hasNotFailed());
@@ -119,7 +118,8 @@ class SidecarPropertyCheckTests {
 
 	@Test
 	void restartDelayBelowTheFloorFailsStartupNamingTheProperty() {
-		this.runner.withPropertyValues("sidecar.processes.x.command=cat", "sidecar.processes.x.restart.initial-delay=5ms")
+		this.runner
+			.withPropertyValues("sidecar.processes.x.command=cat", "sidecar.processes.x.restart.initial-delay=5ms")
 			.run((context) -> {
 				FailureAnalysis analysis = analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("Sidecar 'x'")
@@ -184,7 +184,8 @@ class SidecarPropertyCheckTests {
 		SidecarPropertyKeys keys = SidecarPropertyKeys.of("sidecar", SidecarProperties.class);
 		for (String valid : new String[] { "sidecar.processes.x.command", "sidecar.processes.x.command[0]",
 				"sidecar.processes.x.environment.ANY_NAME", "sidecar.defaults.restart.max-restarts",
-				"sidecar.processes.x.startup.grace", "sidecar.defaults.fail-fast", "sidecar.processes.x.maxInFlight" }) {
+				"sidecar.processes.x.startup.grace", "sidecar.defaults.fail-fast",
+				"sidecar.processes.x.maxInFlight" }) {
 			assertThat(keys.problem(ConfigurationPropertyName.adapt(valid, '.'))).as(valid).isNull();
 		}
 		assertThat(keys.problem(ConfigurationPropertyName.of("sidecar.processes.x.outbound-capasity")))
@@ -199,14 +200,18 @@ class SidecarPropertyCheckTests {
 		assertThat(SidecarPropertyKeys.distance("kitten", "sitting")).isEqualTo(3);
 	}
 
-	private static void replaceSystemEnvironment(ConfigurableApplicationContext context, Map<String, Object> variables) {
+	private static void replaceSystemEnvironment(ConfigurableApplicationContext context,
+			Map<String, Object> variables) {
 		context.getEnvironment()
 			.getPropertySources()
 			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
 					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
 	}
 
-	/** The analysis Boot would print: the first analyzer, in order, that explains the failure. */
+	/**
+	 * The analysis Boot would print: the first analyzer, in order, that explains the
+	 * failure.
+	 */
 	private static FailureAnalysis analyze(Throwable failure) {
 		assertThat(failure).as("startup failure").isNotNull();
 		for (FailureAnalyzer analyzer : SpringFactoriesLoader.forDefaultResourceLocation()

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code startup.ready: message}: real children that load before they signal readiness, and one that
- * never does.
+ * {@code startup.ready: message}: real children that load before they signal readiness,
+ * and one that never does.
  */
 class SidecarReadinessTests {
 
@@ -82,12 +82,11 @@ class SidecarReadinessTests {
 
 	@Test
 	void applicationStartupWaitsUntilTheChildIsReady() {
-		this.runner
-			.withPropertyValues("sidecar.processes.model.command=node," + Children.script("loads_then_ready.js"),
-					"sidecar.processes.model.startup.ready=message", "sidecar.processes.model.environment.READY_DELAY=1",
-					"sidecar.processes.other.command=python3," + Children.script("rpc_loads_then_ready.py"),
-					"sidecar.processes.other.protocol=json-rpc", "sidecar.processes.other.startup.ready=message",
-					"sidecar.processes.other.environment.READY_DELAY=1")
+		this.runner.withPropertyValues("sidecar.processes.model.command=node," + Children.script("loads_then_ready.js"),
+				"sidecar.processes.model.startup.ready=message", "sidecar.processes.model.environment.READY_DELAY=1",
+				"sidecar.processes.other.command=python3," + Children.script("rpc_loads_then_ready.py"),
+				"sidecar.processes.other.protocol=json-rpc", "sidecar.processes.other.startup.ready=message",
+				"sidecar.processes.other.environment.READY_DELAY=1")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean("sidecar.model", Sidecar.class).state()).isEqualTo(SidecarState.RUNNING);

@@ -39,19 +39,20 @@ class SidecarResourceTests {
 
 	@Test
 	void fiveHundredRestartsLeaveDescriptorsAndThreadsAtTheirBaseline() {
-		// One warm-up context creates the JVM's lazily started helpers (process reaper, timer) first.
+		// One warm-up context creates the JVM's lazily started helpers (process reaper,
+		// timer) first.
 		this.runner.withPropertyValues("sidecar.processes.warm.command=cat").run((context) -> {
 		});
 		int baseFds = openDescriptors();
 		int baseThreads = liveThreads();
-		this.runner
-			.withPropertyValues("sidecar.processes.flaky.command=true", "sidecar.processes.flaky.startup.grace=0",
-					"sidecar.processes.flaky.restart.policy=always",
-					"sidecar.processes.flaky.restart.initial-delay=10ms", "sidecar.processes.flaky.restart.multiplier=1.0",
-					"sidecar.processes.flaky.restart.max-restarts=500")
+		this.runner.withPropertyValues("sidecar.processes.flaky.command=true",
+				"sidecar.processes.flaky.startup.grace=0", "sidecar.processes.flaky.restart.policy=always",
+				"sidecar.processes.flaky.restart.initial-delay=10ms", "sidecar.processes.flaky.restart.multiplier=1.0",
+				"sidecar.processes.flaky.restart.max-restarts=500")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.flaky", Sidecar.class);
-				// Giving up after the last allowed restart is a failure, even for clean exits.
+				// Giving up after the last allowed restart is a failure, even for clean
+				// exits.
 				await().atMost(TIMEOUT).until(() -> sidecar.state() == SidecarState.FAILED);
 				assertThat(sidecar.status().restarts()).isEqualTo(500);
 			});
@@ -63,7 +64,8 @@ class SidecarResourceTests {
 
 	@Test
 	void runningSidecarsListenOnNoSocket() throws IOException {
-		// Only sockets the sidecars add count: the JVM may hold its own (the attach listener, say).
+		// Only sockets the sidecars add count: the JVM may hold its own (the attach
+		// listener, say).
 		Set<String> before = socketInodes();
 		this.runner
 			.withPropertyValues("sidecar.processes.a.command=cat", "sidecar.processes.b.command=cat",

@@ -20,7 +20,8 @@ import org.springframework.util.ReflectionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How json-rpc sidecars are wired: which get an rpc bean, how it is defined, and the clear failures.
+ * How json-rpc sidecars are wired: which get an rpc bean, how it is defined, and the
+ * clear failures.
  */
 class SidecarRpcConfigurationTests {
 

@@ -39,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * JSON-RPC mode through the public API, against real children: the Python client's examples and
- * stdlib children that break the rules.
+ * JSON-RPC mode through the public API, against real children: the Python client's
+ * examples and stdlib children that break the rules.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SidecarRpcTests {
@@ -103,7 +103,8 @@ class SidecarRpcTests {
 			}
 			assertThat(outOfOrder).as("replies finished out of call order").isPositive();
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("sidecar.requests").tags("sidecar", "work", "method", "work", "outcome", "success")
+			assertThat(meters.get("sidecar.requests")
+				.tags("sidecar", "work", "method", "work", "outcome", "success")
 				.timer()
 				.count()).isEqualTo(calls);
 		});
@@ -120,7 +121,8 @@ class SidecarRpcTests {
 			JsonNode tree = rpc.call("echo", Map.of("a", Map.of("b", true)), JsonNode.class, TIMEOUT);
 			assertThat(tree.path("a").path("b").asBoolean()).isTrue();
 			assertThat(rpc.call("echo", null, Object.class)).isNull();
-			assertThatExceptionOfType(MessageDeliveryException.class).isThrownBy(() -> rpc.call("echo", "bare", Object.class))
+			assertThatExceptionOfType(MessageDeliveryException.class)
+				.isThrownBy(() -> rpc.call("echo", "bare", Object.class))
 				.withMessageContaining("Sidecar 'echo'")
 				.withMessageContaining("params must be an object");
 		});
@@ -141,10 +143,12 @@ class SidecarRpcTests {
 			assertThatExceptionOfType(JsonRpcErrorException.class)
 				.isThrownBy(() -> rpc.call("boom", Map.of("message", "kaput"), Object.class))
 				.satisfies((ex) -> assertThat(ex.code()).isEqualTo(-32603));
-			assertThatExceptionOfType(JsonRpcErrorException.class).isThrownBy(() -> rpc.call("nope", null, Object.class))
+			assertThatExceptionOfType(JsonRpcErrorException.class)
+				.isThrownBy(() -> rpc.call("nope", null, Object.class))
 				.satisfies((ex) -> assertThat(ex.code()).isEqualTo(-32601));
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("sidecar.requests").tags("sidecar", "echo", "method", "fail", "outcome", "error")
+			assertThat(meters.get("sidecar.requests")
+				.tags("sidecar", "echo", "method", "fail", "outcome", "error")
 				.timer()
 				.count()).isEqualTo(1);
 		});
@@ -194,8 +198,9 @@ class SidecarRpcTests {
 			SidecarRpc rpc = context.getBean("sidecar.echo.rpc", SidecarRpc.class);
 			Callbacks callbacks = context.getBean(Callbacks.class);
 			callbacks.rpc = rpc;
-			assertThat(rpc.call("callback", Map.of("method", "app/add", "params", Map.of("a", 2, "b", 3)),
-					Integer.class)).isEqualTo(5);
+			assertThat(
+					rpc.call("callback", Map.of("method", "app/add", "params", Map.of("a", 2, "b", 3)), Integer.class))
+				.isEqualTo(5);
 			JsonNode roots = rpc.call("callback", Map.of("method", "roots/list"), JsonNode.class);
 			assertThat(roots.path("roots").path(0).path("uri").asString()).isEqualTo("file:///work");
 			assertThat(rpc.call("callback", Map.of("method", "app/shout", "params", List.of("a", "b")), String.class))
@@ -207,13 +212,14 @@ class SidecarRpcTests {
 				.isThrownBy(() -> rpc.call("callback", Map.of("method", "app/missing"), Object.class))
 				.satisfies((ex) -> assertThat(ex.code()).isEqualTo(-32601));
 			assertThatExceptionOfType(JsonRpcErrorException.class)
-				.isThrownBy(() -> rpc.call("callback", Map.of("method", "app/add", "params", List.of("x")),
-						Object.class))
+				.isThrownBy(
+						() -> rpc.call("callback", Map.of("method", "app/add", "params", List.of("x")), Object.class))
 				.satisfies((ex) -> assertThat(ex.code()).isEqualTo(-32602));
 			rpc.call("notify", Map.of("method", "app/log", "params", Map.of("line", "hi")), Object.class);
 			assertThat(callbacks.messages.poll(30, TimeUnit.SECONDS).path("line").asString()).isEqualTo("hi");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("sidecar.handled").tags("sidecar", "echo", "method", "app/add", "outcome", "success")
+			assertThat(meters.get("sidecar.handled")
+				.tags("sidecar", "echo", "method", "app/add", "outcome", "success")
 				.timer()
 				.count()).isEqualTo(1);
 		});
@@ -226,7 +232,8 @@ class SidecarRpcTests {
 			rpc.handle("app/twice", int[].class, (numbers) -> numbers[0] * 2);
 			assertThat(rpc.call("callback", Map.of("method", "app/twice", "params", List.of(21)), Object.class))
 				.isEqualTo(42);
-			BlockingQueue<Message<?>> inbound = subscribe(context.getBean("sidecar.echo.inbound", SubscribableChannel.class));
+			BlockingQueue<Message<?>> inbound = subscribe(
+					context.getBean("sidecar.echo.inbound", SubscribableChannel.class));
 			rpc.call("notify", Map.of("method", "news/flash", "params", Map.of("n", 1)), Object.class);
 			Message<?> message = inbound.poll(30, TimeUnit.SECONDS);
 			assertThat(((JsonNode) message.getPayload()).path("n").asInt()).isEqualTo(1);
@@ -265,29 +272,35 @@ class SidecarRpcTests {
 	void aTimedOutCallIsCancelledInTheChildAndItsLateAnswerIsReportedNotMisdelivered() {
 		this.runner.withPropertyValues(echo("json-rpc.cancellation=lsp")).run((context) -> {
 			SidecarRpc rpc = context.getBean("sidecar.echo.rpc", SidecarRpc.class);
-			BlockingQueue<Message<?>> errors = subscribe(context.getBean("sidecar.echo.errors", SubscribableChannel.class));
+			BlockingQueue<Message<?>> errors = subscribe(
+					context.getBean("sidecar.echo.errors", SubscribableChannel.class));
 			CompletableFuture<String> slow = rpc.callAsync("sleep", Map.of("ms", 20_000, "token", "late"), String.class,
 					Duration.ofMillis(200));
 			assertThat(slow).failsWithin(TIMEOUT)
 				.withThrowableThat()
 				.havingCause()
 				.isInstanceOf(io.github.sidecarchannels.core.SidecarTimeoutException.class);
-			// The child answers a cancelled request at once with -32800: proof it got $/cancelRequest.
+			// The child answers a cancelled request at once with -32800: proof it got
+			// $/cancelRequest.
 			ErrorMessage error = (ErrorMessage) errors.poll(30, TimeUnit.SECONDS);
 			assertThat(error.getPayload().getMessage()).contains("matches no waiting call").contains("-32800");
 			assertThat(rpc.call("upper", Map.of("text", "next"), String.class)).isEqualTo("NEXT");
-			assertThat(context.getBean(MeterRegistry.class).get("sidecar.errors").tags("sidecar", "echo", "type",
-					"unmatched").counter().count()).isEqualTo(1);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("sidecar.errors")
+				.tags("sidecar", "echo", "type", "unmatched")
+				.counter()
+				.count()).isEqualTo(1);
 		});
 	}
 
-	// ---- misbehaving children --------------------------------------------------------------------
+	// ---- misbehaving children
 
 	@Test
 	void notificationStormsNeverShiftResponses() {
 		this.runner.withPropertyValues(misbehaving("storm")).run((context) -> {
 			SidecarRpc rpc = context.getBean("sidecar.bad.rpc", SidecarRpc.class);
-			BlockingQueue<Message<?>> inbound = subscribe(context.getBean("sidecar.bad.inbound", SubscribableChannel.class));
+			BlockingQueue<Message<?>> inbound = subscribe(
+					context.getBean("sidecar.bad.inbound", SubscribableChannel.class));
 			List<CompletableFuture<Token>> results = new ArrayList<>();
 			for (int i = 0; i < 200; i++) {
 				results.add(rpc.callAsync("echo", new Token("s" + i), Token.class, TIMEOUT));
@@ -304,7 +317,8 @@ class SidecarRpcTests {
 	void responsesWithUnknownIdsAreCountedAndReportedNeverGivenToAnotherCaller() {
 		this.runner.withPropertyValues(misbehaving("unknown-ids")).run((context) -> {
 			SidecarRpc rpc = context.getBean("sidecar.bad.rpc", SidecarRpc.class);
-			BlockingQueue<Message<?>> errors = subscribe(context.getBean("sidecar.bad.errors", SubscribableChannel.class));
+			BlockingQueue<Message<?>> errors = subscribe(
+					context.getBean("sidecar.bad.errors", SubscribableChannel.class));
 			for (int i = 0; i < 50; i++) {
 				assertThat(rpc.call("echo", new Token("u" + i), Token.class)).isEqualTo(new Token("u" + i));
 			}
@@ -322,14 +336,19 @@ class SidecarRpcTests {
 	void invalidJsonIsCountedAndReportedAndTheConnectionGoesOn() {
 		this.runner.withPropertyValues(misbehaving("invalid-json")).run((context) -> {
 			SidecarRpc rpc = context.getBean("sidecar.bad.rpc", SidecarRpc.class);
-			BlockingQueue<Message<?>> errors = subscribe(context.getBean("sidecar.bad.errors", SubscribableChannel.class));
+			BlockingQueue<Message<?>> errors = subscribe(
+					context.getBean("sidecar.bad.errors", SubscribableChannel.class));
 			for (int i = 0; i < 20; i++) {
 				assertThat(rpc.call("echo", new Token("j" + i), Token.class)).isEqualTo(new Token("j" + i));
 			}
-			assertThat(context.getBean(MeterRegistry.class).get("sidecar.errors").tags("sidecar", "bad", "type",
-					"invalid-json").counter().count()).isEqualTo(20);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("sidecar.errors")
+				.tags("sidecar", "bad", "type", "invalid-json")
+				.counter()
+				.count()).isEqualTo(20);
 			assertThat(((ErrorMessage) errors.poll(30, TimeUnit.SECONDS)).getPayload().getMessage())
-				.contains("not JSON").contains("this is {not json");
+				.contains("not JSON")
+				.contains("this is {not json");
 			assertThat(context.getBean("sidecar.bad", Sidecar.class).status().restarts()).isZero();
 		});
 	}
@@ -339,12 +358,16 @@ class SidecarRpcTests {
 		this.runner.withPropertyValues(misbehaving("lie", "framing=content-length")).run((context) -> {
 			SidecarRpc rpc = context.getBean("sidecar.bad.rpc", SidecarRpc.class);
 			Sidecar sidecar = context.getBean("sidecar.bad", Sidecar.class);
-			assertThatExceptionOfType(SidecarExitedException.class).isThrownBy(() -> rpc.call("echo", null, Object.class))
+			assertThatExceptionOfType(SidecarExitedException.class)
+				.isThrownBy(() -> rpc.call("echo", null, Object.class))
 				.withMessageContaining("content-length")
 				.withMessageContaining("99999999999");
 			await().atMost(TIMEOUT).until(() -> sidecar.status().restarts() == 1);
-			assertThat(context.getBean(MeterRegistry.class).get("sidecar.errors").tags("sidecar", "bad", "type",
-					"protocol").counter().count()).isEqualTo(1);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("sidecar.errors")
+				.tags("sidecar", "bad", "type", "protocol")
+				.counter()
+				.count()).isEqualTo(1);
 		});
 	}
 

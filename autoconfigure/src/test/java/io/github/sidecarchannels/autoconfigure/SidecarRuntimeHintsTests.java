@@ -15,8 +15,8 @@ import org.springframework.beans.factory.aot.AotServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hints our {@code aot.factories} registrars give a native image, loaded the way AOT processing
- * loads them.
+ * The hints our {@code aot.factories} registrars give a native image, loaded the way AOT
+ * processing loads them.
  */
 class SidecarRuntimeHintsTests {
 
@@ -44,8 +44,9 @@ class SidecarRuntimeHintsTests {
 
 	@Test
 	void failureAnalyzersCanBeCreated() throws NoSuchMethodException {
-		assertThat(reflection
-			.onConstructorInvocation(SidecarConfigurationFailureAnalyzer.class.getDeclaredConstructor())).accepts(hints);
+		assertThat(
+				reflection.onConstructorInvocation(SidecarConfigurationFailureAnalyzer.class.getDeclaredConstructor()))
+			.accepts(hints);
 		assertThat(reflection.onConstructorInvocation(SidecarStartFailureAnalyzer.class.getDeclaredConstructor()))
 			.accepts(hints);
 	}

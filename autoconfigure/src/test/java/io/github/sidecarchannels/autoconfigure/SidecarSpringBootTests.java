@@ -25,7 +25,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A whole Boot application using the starter the way a user would: properties and injected beans.
+ * A whole Boot application using the starter the way a user would: properties and
+ * injected beans.
  */
 @SpringBootTest(classes = SidecarSpringBootTests.UpperApplication.class)
 class SidecarSpringBootTests {
@@ -61,8 +62,7 @@ class SidecarSpringBootTests {
 		this.toUpper.send(MessageBuilder.withPayload("over the channels").build());
 		assertThat(received.poll(30, TimeUnit.SECONDS).getPayload()).isEqualTo("OVER THE CHANNELS");
 		assertThat(this.registry.all()).containsExactly(this.upper);
-		assertThat(this.meters.get("sidecar.messages.received").tag("sidecar", "upper").counter().count())
-			.isEqualTo(2);
+		assertThat(this.meters.get("sidecar.messages.received").tag("sidecar", "upper").counter().count()).isEqualTo(2);
 	}
 
 	@SpringBootApplication

@@ -14,8 +14,8 @@ import org.springframework.context.ApplicationListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The state-change event moved to the core package; listeners of the new type and of the deprecated
- * old one both receive every change.
+ * The state-change event moved to the core package; listeners of the new type and of the
+ * deprecated old one both receive every change.
  */
 class SidecarStateChangedEventTests {
 

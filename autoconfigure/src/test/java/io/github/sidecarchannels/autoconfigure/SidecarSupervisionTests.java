@@ -61,7 +61,8 @@ class SidecarSupervisionTests {
 	void crashingChildIsRestartedWithBackoffUntilTheLimitThenStaysFailed() {
 		this.runner
 			.withPropertyValues("sidecar.processes.crash.command=sh,-c,echo dying >&2; exit 7",
-					"sidecar.processes.crash.startup.grace=0", "sidecar.processes.crash.restart.initial-delay=10ms", "sidecar.processes.crash.restart.max-restarts=3")
+					"sidecar.processes.crash.startup.grace=0", "sidecar.processes.crash.restart.initial-delay=10ms",
+					"sidecar.processes.crash.restart.max-restarts=3")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.crash", Sidecar.class);
 				await().atMost(TIMEOUT).until(() -> sidecar.state() == SidecarState.FAILED);
@@ -99,8 +100,8 @@ class SidecarSupervisionTests {
 	void cleanExitStopsUnlessPolicyAlwaysWhoseGiveUpIsAFailure() {
 		this.runner
 			.withPropertyValues("sidecar.defaults.startup.grace=0", "sidecar.processes.quits.command=true",
-					"sidecar.processes.always.command=true",
-					"sidecar.processes.always.restart.policy=always", "sidecar.processes.always.restart.initial-delay=10ms",
+					"sidecar.processes.always.command=true", "sidecar.processes.always.restart.policy=always",
+					"sidecar.processes.always.restart.initial-delay=10ms",
 					"sidecar.processes.always.restart.max-restarts=2")
 			.run((context) -> {
 				Sidecar quits = context.getBean("sidecar.quits", Sidecar.class);
@@ -124,7 +125,8 @@ class SidecarSupervisionTests {
 	@Test
 	void killedChildFailsOutstandingRequestsAndTheRestartedChildAnswers() {
 		this.runner
-			.withPropertyValues("sidecar.processes.echo.command=cat", "sidecar.processes.echo.restart.initial-delay=10ms")
+			.withPropertyValues("sidecar.processes.echo.command=cat",
+					"sidecar.processes.echo.restart.initial-delay=10ms")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.echo", Sidecar.class);
 				int total = 10_000;
@@ -137,8 +139,9 @@ class SidecarSupervisionTests {
 						ProcessHandle.of(sidecar.pid()).orElseThrow().destroyForcibly();
 					}
 				}
-				CompletableFuture<Void> all = CompletableFuture
-					.allOf(replies.stream().map((reply) -> reply.handle((message, failure) -> null)).toArray(CompletableFuture[]::new));
+				CompletableFuture<Void> all = CompletableFuture.allOf(replies.stream()
+					.map((reply) -> reply.handle((message, failure) -> null))
+					.toArray(CompletableFuture[]::new));
 				all.get(30, TimeUnit.SECONDS);
 				logger.info("chaos: all {} requests settled {} ms after the kill", total,
 						TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
@@ -182,7 +185,8 @@ class SidecarSupervisionTests {
 					}
 				});
 				sender.start();
-				// The blocked child fills the socket buffers, then the outbound queue, then the sender waits.
+				// The blocked child fills the socket buffers, then the outbound queue,
+				// then the sender waits.
 				await().atMost(TIMEOUT).until(() -> sender.getState() == Thread.State.WAITING);
 				// the first child marks that it runs, so the restarted one knows to echo
 				await().atMost(TIMEOUT).until(() -> java.nio.file.Files.exists(this.temp.resolve("marker")));
@@ -190,14 +194,15 @@ class SidecarSupervisionTests {
 				ProcessHandle.of(sidecar.pid()).orElseThrow().destroyForcibly();
 				sender.join(TimeUnit.SECONDS.toMillis(60));
 				assertThat(accepted.get()).isEqualTo(total);
-				await().atMost(TIMEOUT).until(() -> received.stream()
-					.anyMatch((message) -> message.getPayload().equals((total - 1) + padding)));
+				await().atMost(TIMEOUT)
+					.until(() -> received.stream()
+						.anyMatch((message) -> message.getPayload().equals((total - 1) + padding)));
 				List<Integer> numbers = received.stream()
 					.map((message) -> Integer.parseInt(((String) message.getPayload()).replace(padding, "")))
 					.toList();
 				int first = numbers.get(0);
-				logger.info("redelivery: {} accepted before the kill, the restarted child got {} .. {}", acceptedBeforeKill,
-						first, total - 1);
+				logger.info("redelivery: {} accepted before the kill, the restarted child got {} .. {}",
+						acceptedBeforeKill, first, total - 1);
 				assertThat(first).isPositive().isLessThan(acceptedBeforeKill);
 				for (int i = 0; i < numbers.size(); i++) {
 					assertThat(numbers.get(i)).isEqualTo(first + i);
@@ -248,9 +253,8 @@ class SidecarSupervisionTests {
 
 	@Test
 	void hugeLengthHeaderIsAProtocolViolationThatRestartsTheChild() {
-		this.runner
-			.withPropertyValues("sidecar.processes.liar.command=python3," + Children.script("bad_length.py"),
-					"sidecar.processes.liar.framing=length-prefixed", "sidecar.processes.liar.restart.initial-delay=10ms")
+		this.runner.withPropertyValues("sidecar.processes.liar.command=python3," + Children.script("bad_length.py"),
+				"sidecar.processes.liar.framing=length-prefixed", "sidecar.processes.liar.restart.initial-delay=10ms")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.liar", Sidecar.class);
 				assertThatExceptionOfType(SidecarExitedException.class).isThrownBy(() -> sidecar.request("hi", TIMEOUT))
@@ -274,7 +278,8 @@ class SidecarSupervisionTests {
 					"sidecar.processes.hostile.max-message-size=1KB")
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.hostile", Sidecar.class);
-				assertThatExceptionOfType(MessageDeliveryException.class).isThrownBy(() -> sidecar.request("long", TIMEOUT))
+				assertThatExceptionOfType(MessageDeliveryException.class)
+					.isThrownBy(() -> sidecar.request("long", TIMEOUT))
 					.withMessageContaining("Sidecar 'hostile'")
 					.withMessageContaining("longer than max-message-size (1024 bytes)");
 				assertThat(sidecar.request("badutf8", TIMEOUT).getPayload()).isEqualTo("bad \uFFFD\uFFFD bytes");
@@ -295,7 +300,8 @@ class SidecarSupervisionTests {
 				Sidecar sidecar = context.getBean("sidecar.rec", Sidecar.class);
 				CompletableFuture<Message<?>> big = sidecar.requestAsync("big", TIMEOUT);
 				CompletableFuture<Message<?>> small = sidecar.requestAsync("small", TIMEOUT);
-				// the dropped record fails its own request, so the next reply still lines up with its request
+				// the dropped record fails its own request, so the next reply still lines
+				// up with its request
 				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> big.get(30, TimeUnit.SECONDS))
 					.withCauseInstanceOf(MessageDeliveryException.class)
 					.withMessageContaining("max-message-size (4096 bytes)");

@@ -20,10 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The harness: runs every system's runner in a process of its own, one after the other (the machine has
- * two cores; nothing else may compete), collects their JSON lines, and prints the results tables, also
- * written to {@code --out}. Started by {@code benchmarks/run.sh}:
- * <pre>
+ * The harness: runs every system's runner in a process of its own, one after the other
+ * (the machine has two cores; nothing else may compete), collects their JSON lines, and
+ * prints the results tables, also written to {@code --out}. Started by
+ * {@code benchmarks/run.sh}: <pre>
  * BenchmarkMain --home benchmarks [--quick] [--out FILE] [--only id,id]
  * </pre>
  */
@@ -96,7 +96,8 @@ public final class BenchmarkMain {
 			}
 		}
 		Map<String, Map<String, Json.Result>> results = new LinkedHashMap<>();
-		// Rounds interleave the systems, so a slow drift of the machine does not land on one system only.
+		// Rounds interleave the systems, so a slow drift of the machine does not land on
+		// one system only.
 		for (int round = 1; round <= this.settings.processes(); round++) {
 			for (SystemSpec spec : systems) {
 				progress("round " + round + "/" + this.settings.processes(), spec.label());
@@ -142,7 +143,8 @@ public final class BenchmarkMain {
 	}
 
 	/** The runs of every process go together; one failed process fails the figure. */
-	private static Map<String, Json.Result> mergeRuns(Map<String, Json.Result> earlier, Map<String, Json.Result> later) {
+	private static Map<String, Json.Result> mergeRuns(Map<String, Json.Result> earlier,
+			Map<String, Json.Result> later) {
 		Map<String, Json.Result> merged = new LinkedHashMap<>(earlier);
 		later.forEach((workload, result) -> merged.merge(workload, result, (a, b) -> {
 			if (a.error() != null || a.skipped() != null) {
@@ -158,7 +160,9 @@ public final class BenchmarkMain {
 		return merged;
 	}
 
-	/** @return why a system cannot run on this machine, or {@code null} */
+	/**
+	 * @return why a system cannot run on this machine, or {@code null}
+	 */
 	private String skipReason(SystemSpec spec) {
 		boolean compiled = Files.isExecutable(nativeProgram("cbench"));
 		boolean python = which("python3") != null;
@@ -170,21 +174,27 @@ public final class BenchmarkMain {
 					yield (which("node") != null) ? null : "node is not installed (the JSON-RPC echo child is Node)";
 				}
 				boolean needsHelper = spec.seqpacket() || spec.id().equals(SystemSpec.SPRING_INTEGRATION);
-				yield (needsHelper && !compiled && !python)
-						? "neither cc nor python3 is available for its echo child" : null;
+				yield (needsHelper && !compiled && !python) ? "neither cc nor python3 is available for its echo child"
+						: null;
 			}
 			case PYTHON -> python ? null : "python3 is not installed";
 		};
 	}
 
-	/** One fresh runner process for a system: warm-ups, then its share of the measured runs. */
+	/**
+	 * One fresh runner process for a system: warm-ups, then its share of the measured
+	 * runs.
+	 */
 	private Map<String, Json.Result> runSystem(SystemSpec spec, int round) throws IOException, InterruptedException {
 		RunnerOptions options = this.settings.runnerOptions();
 		options.workloads = options.workloads.stream().filter((workload) -> spec.runs(workload.id)).toList();
 		if (spec.isRpc() && !this.settings.name().equals("quick")) {
-			// JSON-RPC clients (Jackson, Gson, Reactor) take seconds of JIT to settle: measured, a starter
-			// runner went from 1 k to 67 k calls/s over its first ten 1 s runs. Same warm-up for all of them;
-			// quick mode keeps its one warm-up run, its numbers are not for quoting anyway.
+			// JSON-RPC clients (Jackson, Gson, Reactor) take seconds of JIT to settle:
+			// measured, a starter
+			// runner went from 1 k to 67 k calls/s over its first ten 1 s runs. Same
+			// warm-up for all of them;
+			// quick mode keeps its one warm-up run, its numbers are not for quoting
+			// anyway.
 			options.warmups *= RPC_WARMUP_FACTOR;
 		}
 		String log = spec.id() + "-" + round;
@@ -200,10 +210,11 @@ public final class BenchmarkMain {
 	}
 
 	/**
-	 * The round trip again, with the runner and all its children pinned to CPU 0. Unpinned, a ping-pong
-	 * between two processes is bimodal on this kind of machine: about 8 µs when the scheduler keeps both
-	 * on one core, about 45 µs when every wake-up crosses to the other vCPU, and runs flip between the
-	 * two. Pinned, only the software path is left to compare.
+	 * The round trip again, with the runner and all its children pinned to CPU 0.
+	 * Unpinned, a ping-pong between two processes is bimodal on this kind of machine:
+	 * about 8 µs when the scheduler keeps both on one core, about 45 µs when every
+	 * wake-up crosses to the other vCPU, and runs flip between the two. Pinned, only the
+	 * software path is left to compare.
 	 */
 	private Json.Result runPinned(SystemSpec spec) throws IOException, InterruptedException {
 		String taskset = which("taskset");
@@ -256,13 +267,14 @@ public final class BenchmarkMain {
 	}
 
 	/**
-	 * Idle runs go in parallel, one fresh JVM each: every JVM measures only its own heap, threads and
-	 * descriptors, so they do not disturb each other, and a fresh JVM has no idle threads or buffers
-	 * left from earlier sidecars to hide the cost.
+	 * Idle runs go in parallel, one fresh JVM each: every JVM measures only its own heap,
+	 * threads and descriptors, so they do not disturb each other, and a fresh JVM has no
+	 * idle threads or buffers left from earlier sidecars to hide the cost.
 	 */
 	private Json.Result runIdle(String transport) throws IOException, InterruptedException {
 		String id = "starter-idle-" + transport;
-		if (transport.equals("seqpacket") && !Files.isExecutable(nativeProgram("seqecho")) && which("python3") == null) {
+		if (transport.equals("seqpacket") && !Files.isExecutable(nativeProgram("seqecho"))
+				&& which("python3") == null) {
 			return new Json.Result("idle-" + transport, Map.of(), null, "no seqpacket echo child available");
 		}
 		List<String> command = new ArrayList<>(javaCommand());
@@ -369,14 +381,16 @@ public final class BenchmarkMain {
 	private List<String> javaCommand() {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		// junixsocket loads a native library; JDK 24+ warns unless native access is granted.
+		// junixsocket loads a native library; JDK 24+ warns unless native access is
+		// granted.
 		if (Runtime.version().feature() >= 24) {
 			command.add("--enable-native-access=ALL-UNNAMED");
 		}
-		// The same fixed heap for every JVM system: 4 x 1 MiB in flight needs room, and no system
+		// The same fixed heap for every JVM system: 4 x 1 MiB in flight needs room, and
+		// no system
 		// should win or lose by heap sizing.
-		command.addAll(List.of("-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-				Runner.class.getName()));
+		command
+			.addAll(List.of("-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path"), Runner.class.getName()));
 		return command;
 	}
 
@@ -388,7 +402,9 @@ public final class BenchmarkMain {
 		return this.logs.resolve(id + ".log");
 	}
 
-	/** @return the absolute path of a program on the PATH, or {@code null} */
+	/**
+	 * @return the absolute path of a program on the PATH, or {@code null}
+	 */
 	static String which(String program) {
 		String path = System.getenv("PATH");
 		if (path == null) {

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Runs the workloads against one JVM system: warm-up runs first (JIT, class loading, buffer growth),
- * then the measured runs, each on the same link; spawn opens a fresh link per run. Prints one JSON line
- * per workload, in the format shared with the C, Node and Python runners.
+ * Runs the workloads against one JVM system: warm-up runs first (JIT, class loading,
+ * buffer growth), then the measured runs, each on the same link; spawn opens a fresh link
+ * per run. Prints one JSON line per workload, in the format shared with the C, Node and
+ * Python runners.
  */
-// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// close() waits for the child and the link's threads to end, so it may be interrupted:
+// "try" lint
 // warns about exactly that, and it is intended.
 @SuppressWarnings("try")
 final class Driver {
@@ -61,8 +63,8 @@ final class Driver {
 	}
 
 	/**
-	 * Sends for one run length while keeping the window full, then waits for every reply: the rate counts
-	 * only echoed messages, over the time until the last one came back.
+	 * Sends for one run length while keeping the window full, then waits for every reply:
+	 * the rate counts only echoed messages, over the time until the last one came back.
 	 */
 	private double pipelinedRun(Link link, Object payload, Workload workload) throws Exception {
 		link.sink.reset(workload.window, workload.size);

@@ -25,16 +25,17 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Single-threaded cost of the starter's per-message hot spots, as nanoseconds and heap bytes per
- * operation (the bytes from {@code ThreadMXBean.getThreadAllocatedBytes}): the inbound message with
- * the headers built the old way ({@code GenericMessage(payload, Map)}: map copy, random UUID, clock)
- * and the new way ({@link InboundHeaders}), and the lines framing's newline check over a payload
- * without a newline ({@link LineFraming#rejectionReason}, the same scan the decoder runs). Run it
- * against an older build of the starter (put its classes first on the class path) for the before
- * figures of the scan; {@code headers-old} is the old path in any build. {@code timer} is the request
- * timeout's cost: one thread schedules a 30 s task on a {@link SidecarScheduler} per request and hands
- * it to a second thread that cancels it (the caller and the reader of a request), against the same
- * hand-off without the timer.
+ * Single-threaded cost of the starter's per-message hot spots, as nanoseconds and heap
+ * bytes per operation (the bytes from {@code ThreadMXBean.getThreadAllocatedBytes}): the
+ * inbound message with the headers built the old way
+ * ({@code GenericMessage(payload, Map)}: map copy, random UUID, clock) and the new way
+ * ({@link InboundHeaders}), and the lines framing's newline check over a payload without
+ * a newline ({@link LineFraming#rejectionReason}, the same scan the decoder runs). Run it
+ * against an older build of the starter (put its classes first on the class path) for the
+ * before figures of the scan; {@code headers-old} is the old path in any build.
+ * {@code timer} is the request timeout's cost: one thread schedules a 30 s task on a
+ * {@link SidecarScheduler} per request and hands it to a second thread that cancels it
+ * (the caller and the reader of a request), against the same hand-off without the timer.
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
  *   io.github.sidecarchannels.benchmarks.HotSpots
@@ -54,7 +55,8 @@ public final class HotSpots {
 		byte[] payload = Payloads.bytes(64);
 		for (int round = 0; round < 3; round++) {
 			headers(fixed, payload, "");
-			// The application's sending thread draws ids from the same Random when it builds its messages.
+			// The application's sending thread draws ids from the same Random when it
+			// builds its messages.
 			Thread sender = new Thread(() -> {
 				while (!Thread.currentThread().isInterrupted()) {
 					sink = new GenericMessage<>(payload);
@@ -94,7 +96,10 @@ public final class HotSpots {
 		}
 	}
 
-	/** Per request: schedule on this thread, cancel on another (or only the hand-off, for comparison). */
+	/**
+	 * Per request: schedule on this thread, cancel on another (or only the hand-off, for
+	 * comparison).
+	 */
 	private static void timer(boolean scheduled) {
 		int count = 500_000;
 		BlockingQueue<Object> handOff = new ArrayBlockingQueue<>(1024);
@@ -120,7 +125,8 @@ public final class HotSpots {
 			}
 			canceller.join();
 			System.out.printf(Locale.ROOT, "%-34s %10.1f ns/request%n",
-					scheduled ? "timer: schedule + cancel" : "timer: hand-off only", (System.nanoTime() - start) / (double) count);
+					scheduled ? "timer: schedule + cancel" : "timer: hand-off only",
+					(System.nanoTime() - start) / (double) count);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -129,10 +135,8 @@ public final class HotSpots {
 
 	/** Decoding 1,000 content-length frames of 100 bytes that arrived in one read. */
 	private static void contentLength() {
-		Framing framing = Framing.of(SidecarDefinition.builder("bench")
-			.command("cat")
-			.framing(FramingType.CONTENT_LENGTH)
-			.build());
+		Framing framing = Framing
+			.of(SidecarDefinition.builder("bench").command("cat").framing(FramingType.CONTENT_LENGTH).build());
 		ByteBuffer stream = ByteBuffer.allocate(1000 * (100 + framing.overhead()));
 		for (int i = 0; i < 1000; i++) {
 			framing.writeHeader(100, stream);

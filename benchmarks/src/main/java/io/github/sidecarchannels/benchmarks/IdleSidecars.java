@@ -19,13 +19,15 @@ import io.github.sidecarchannels.core.Sidecars;
 import io.github.sidecarchannels.core.Transport;
 
 /**
- * What an idle running sidecar costs the application: start {@code --count} sidecars (default settings,
- * child {@code cat}, or the record echo for seqpacket), leave them idle, and divide the growth in heap
- * (after GC), direct buffers, live threads and open file descriptors by their number.
+ * What an idle running sidecar costs the application: start {@code --count} sidecars
+ * (default settings, child {@code cat}, or the record echo for seqpacket), leave them
+ * idle, and divide the growth in heap (after GC), direct buffers, live threads and open
+ * file descriptors by their number.
  * <p>
- * One measurement per JVM, started fresh by the harness for every run: process reaper threads and
- * buffers of stopped sidecars linger in a JVM and would hide the cost of the next round. One warm-up
- * sidecar runs through the whole measurement, so class loading and one-time setup are in the baseline.
+ * One measurement per JVM, started fresh by the harness for every run: process reaper
+ * threads and buffers of stopped sidecars linger in a JVM and would hide the cost of the
+ * next round. One warm-up sidecar runs through the whole measurement, so class loading
+ * and one-time setup are in the baseline.
  */
 final class IdleSidecars {
 
@@ -44,7 +46,8 @@ final class IdleSidecars {
 			for (int i = 0; i < options.count; i++) {
 				sidecars.add(start("idle-" + i, transport, child));
 			}
-			// Every sidecar thread is started inside start(); this lets them all reach their blocking reads.
+			// Every sidecar thread is started inside start(); this lets them all reach
+			// their blocking reads.
 			Thread.sleep(500);
 			Snapshot after = Snapshot.take();
 			double n = options.count;
@@ -71,17 +74,20 @@ final class IdleSidecars {
 
 	/**
 	 * Process-wide resource counts.
+	 *
 	 * @param heap heap bytes in use after full collections
 	 * @param direct bytes in direct byte buffers
 	 * @param threads live threads of every group (ThreadMXBean)
-	 * @param activeThreads {@link Thread#activeCount()}: threads in the caller's group and its subgroups
+	 * @param activeThreads {@link Thread#activeCount()}: threads in the caller's group
+	 * and its subgroups
 	 * @param fds open file descriptors of this process
 	 */
 	record Snapshot(long heap, long direct, int threads, int activeThreads, long fds) {
 
 		static Snapshot take() throws IOException, InterruptedException {
 			MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-			// Several collections, so objects freed by finalization/cleaners in the first are gone too.
+			// Several collections, so objects freed by finalization/cleaners in the first
+			// are gone too.
 			for (int i = 0; i < 3; i++) {
 				System.gc();
 				Thread.sleep(100);

@@ -7,9 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one-line JSON every runner prints per workload, and the reading of it. The shape is fixed and flat,
- * so a few patterns read it; no JSON library is needed on the harness's classpath:
- * <pre>
+ * The one-line JSON every runner prints per workload, and the reading of it. The shape is
+ * fixed and flat, so a few patterns read it; no JSON library is needed on the harness's
+ * classpath: <pre>
  * {"workload":"tput64","rate":[1.0,2.0]}
  * {"workload":"rtt","p50":[..],"p99":[..],"p999":[..]}
  * {"workload":"bulk","error":"what went wrong"}
@@ -92,6 +92,7 @@ final class Json {
 
 	/**
 	 * One workload's numbers from one runner.
+	 *
 	 * @param workload the workload id
 	 * @param metrics named series, one value per measured run
 	 * @param error why it failed, or {@code null}

@@ -1,10 +1,11 @@
 package io.github.sidecarchannels.benchmarks;
 
 /**
- * One running echo path to one child process, from the sending thread's point of view. Replies are
- * reported to {@link #sink} by the system's own delivery thread(s).
+ * One running echo path to one child process, from the sending thread's point of view.
+ * Replies are reported to {@link #sink} by the system's own delivery thread(s).
  */
-// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// close() waits for the child and the link's threads to end, so it may be interrupted:
+// "try" lint
 // warns about exactly that, and it is intended.
 @SuppressWarnings("try")
 abstract class Link implements AutoCloseable {
@@ -13,8 +14,9 @@ abstract class Link implements AutoCloseable {
 
 	/**
 	 * @param size payload bytes
-	 * @return the payload this system sends for a message of that size ({@code String} for lines framing,
-	 * else {@code byte[]}), built once and reused: sending must not change it
+	 * @return the payload this system sends for a message of that size ({@code String}
+	 * for lines framing, else {@code byte[]}), built once and reused: sending must not
+	 * change it
 	 */
 	Object payload(int size) {
 		return Payloads.bytes(size);
@@ -24,8 +26,8 @@ abstract class Link implements AutoCloseable {
 	abstract void send(Object payload) throws Exception;
 
 	/**
-	 * One blocking round trip. The default goes through {@link #send} and waits for the reply's permit;
-	 * systems with a blocking request API override it to use that API.
+	 * One blocking round trip. The default goes through {@link #send} and waits for the
+	 * reply's permit; systems with a blocking request API override it to use that API.
 	 */
 	void roundTrip(Object payload) throws Exception {
 		this.sink.acquire();
@@ -44,7 +46,8 @@ abstract class Link implements AutoCloseable {
 	interface Factory {
 
 		/**
-		 * @param window the most messages the caller will have in flight (sizes connection pools)
+		 * @param window the most messages the caller will have in flight (sizes
+		 * connection pools)
 		 * @return a connected link, ready to echo
 		 */
 		Link open(int window) throws Exception;

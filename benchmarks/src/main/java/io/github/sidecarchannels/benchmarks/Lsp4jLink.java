@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 
 /**
- * What LSP users drive a language server with: LSP4J's generic {@link Launcher} over the child's
- * stdin/stdout ({@code ProcessBuilder} pipes, {@code Content-Length} framing), the remote proxy's
- * {@code echo} future per call. LSP4J answers on its own listener thread and runs nothing of ours on
- * the executor, which gets a cached pool as LSP4J's own default does.
+ * What LSP users drive a language server with: LSP4J's generic {@link Launcher} over the
+ * child's stdin/stdout ({@code ProcessBuilder} pipes, {@code Content-Length} framing),
+ * the remote proxy's {@code echo} future per call. LSP4J answers on its own listener
+ * thread and runs nothing of ours on the executor, which gets a cached pool as LSP4J's
+ * own default does.
  */
-// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// close() waits for the child and the link's threads to end, so it may be interrupted:
+// "try" lint
 // warns about exactly that, and it is intended.
 @SuppressWarnings("try")
 final class Lsp4jLink extends Link {

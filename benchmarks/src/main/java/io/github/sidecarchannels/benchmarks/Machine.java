@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the numbers were measured on, for the results header: figures from another machine are not
- * comparable.
+ * What the numbers were measured on, for the results header: figures from another machine
+ * are not comparable.
  */
 final class Machine {
 
@@ -27,7 +27,8 @@ final class Machine {
 	 */
 	static Map<String, String> describe(Path root) {
 		Map<String, String> facts = new LinkedHashMap<>();
-		facts.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+		facts.put("date",
+				ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
 		facts.put("cores", Runtime.getRuntime().availableProcessors() + " (as the JVM sees them)");
 		facts.put("CPU", cpuModel());
 		facts.put("memory", memory());
@@ -42,7 +43,10 @@ final class Machine {
 		return facts;
 	}
 
-	/** Which starter was measured: the commit, and whether its sources had uncommitted changes. */
+	/**
+	 * Which starter was measured: the commit, and whether its sources had uncommitted
+	 * changes.
+	 */
 	private static String starterSource(Path root) {
 		String commit = commandVersion(List.of("git", "-C", root.toString(), "rev-parse", "--short=12", "HEAD"));
 		if (commit.equals("not found")) {
@@ -50,7 +54,8 @@ final class Machine {
 		}
 		String changes = commandVersion(
 				List.of("git", "-C", root.toString(), "status", "--porcelain", "--", "autoconfigure", "starter"));
-		return "commit " + commit + (changes.equals("not found") ? "" : " plus uncommitted changes in autoconfigure/starter");
+		return "commit " + commit
+				+ (changes.equals("not found") ? "" : " plus uncommitted changes in autoconfigure/starter");
 	}
 
 	private static String cpuModel() {
@@ -92,7 +97,9 @@ final class Machine {
 		}
 	}
 
-	/** @return the first line the command prints, or "not found" */
+	/**
+	 * @return the first line the command prints, or "not found"
+	 */
 	static String commandVersion(List<String> command) {
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -14,9 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What MCP users drive a server with: the MCP Java SDK's async client over its
- * {@link StdioClientTransport} (the SDK starts the child with {@code ProcessBuilder} and speaks
- * newline-delimited JSON on its stdin/stdout), a real {@code initialize} handshake, then
- * {@code tools/call echo} with {@code {"message": ...}} per message; the reply is the text content.
+ * {@link StdioClientTransport} (the SDK starts the child with {@code ProcessBuilder} and
+ * speaks newline-delimited JSON on its stdin/stdout), a real {@code initialize}
+ * handshake, then {@code tools/call echo} with {@code {"message": ...}} per message; the
+ * reply is the text content.
  */
 final class McpSdkLink extends Link {
 

@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Benchmark payloads: ASCII 'x' (valid in every framing, no newline for lines), and their sizes.
+ * Benchmark payloads: ASCII 'x' (valid in every framing, no newline for lines), and their
+ * sizes.
  */
 final class Payloads {
 
@@ -21,7 +22,9 @@ final class Payloads {
 		return new String(bytes(size), StandardCharsets.US_ASCII);
 	}
 
-	/** @return the size in bytes of an echoed payload (ASCII strings: one byte per char) */
+	/**
+	 * @return the size in bytes of an echoed payload (ASCII strings: one byte per char)
+	 */
 	static int size(Object payload) {
 		if (payload instanceof byte[] bytes) {
 			return bytes.length;

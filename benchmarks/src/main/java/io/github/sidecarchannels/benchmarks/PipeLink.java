@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What users hand-write: {@code ProcessBuilder} with stdin/stdout pipes to {@code cat}, a
- * {@code DataOutputStream} writing the same 4-byte length frame plus payload and flushing per message,
- * and a reader thread doing {@code readInt} and {@code readFully} on a buffered {@code DataInputStream}.
+ * {@code DataOutputStream} writing the same 4-byte length frame plus payload and flushing
+ * per message, and a reader thread doing {@code readInt} and {@code readFully} on a
+ * buffered {@code DataInputStream}.
  */
-// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// close() waits for the child and the link's threads to end, so it may be interrupted:
+// "try" lint
 // warns about exactly that, and it is intended.
 @SuppressWarnings("try")
 final class PipeLink extends Link {
@@ -48,8 +50,7 @@ final class PipeLink extends Link {
 	}
 
 	private void read() {
-		try (DataInputStream in = new DataInputStream(
-				new BufferedInputStream(this.process.getInputStream(), BUFFER))) {
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(this.process.getInputStream(), BUFFER))) {
 			while (true) {
 				byte[] message = new byte[in.readInt()];
 				in.readFully(message);

@@ -19,9 +19,10 @@ import io.github.sidecarchannels.rpc.SidecarRpc;
 import io.github.sidecarchannels.rpc.SidecarRpcs;
 
 /**
- * The worker-pool benchmark ({@code benchmarks/run.sh --pool}): a CPU-bound Python json-rpc child (a
- * fixed amount of hashing per call) behind a sidecar of 1 and of 2 instances, against Python's own
- * {@code multiprocessing.Pool} doing the same work. Throughput only; reported, never asserted.
+ * The worker-pool benchmark ({@code benchmarks/run.sh --pool}): a CPU-bound Python
+ * json-rpc child (a fixed amount of hashing per call) behind a sidecar of 1 and of 2
+ * instances, against Python's own {@code multiprocessing.Pool} doing the same work.
+ * Throughput only; reported, never asserted.
  */
 public final class PoolBenchmark {
 
@@ -41,8 +42,8 @@ public final class PoolBenchmark {
 	 */
 	public static void main(String[] args) throws Exception {
 		Path home = Path.of(args[0]).toAbsolutePath();
-		System.out.printf("%d calls of %d PBKDF2-SHA256 rounds each, %d in flight, %d cores%n%n", CALLS, ROUNDS,
-				WINDOW, Runtime.getRuntime().availableProcessors());
+		System.out.printf("%d calls of %d PBKDF2-SHA256 rounds each, %d in flight, %d cores%n%n", CALLS, ROUNDS, WINDOW,
+				Runtime.getRuntime().availableProcessors());
 		System.out.println("| system | calls/s |");
 		System.out.println("|---|---|");
 		double one = sidecar(home, 1);
@@ -81,7 +82,8 @@ public final class PoolBenchmark {
 		List<CompletableFuture<String>> results = new ArrayList<>();
 		for (int n = 0; n < count; n++) {
 			window.acquire();
-			CompletableFuture<String> result = rpc.callAsync("work", Map.of("n", n), String.class, Duration.ofMinutes(1));
+			CompletableFuture<String> result = rpc.callAsync("work", Map.of("n", n), String.class,
+					Duration.ofMinutes(1));
 			result.whenComplete((value, failure) -> window.release());
 			results.add(result);
 		}

@@ -16,12 +16,14 @@ import org.newsclub.net.unix.AFUNIXSocketPair;
 import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
- * The floor on the JVM: a junixsocket socketpair from plain Java, no framework. The calling thread
- * writes each message with one write call (like the C baseline); a reader thread reads the socket
- * (64 KiB reads parsed into 4-byte-framed messages on a stream, one record per read on seqpacket) and
- * copies every message into its own {@code byte[]}, the least a real consumer needs.
+ * The floor on the JVM: a junixsocket socketpair from plain Java, no framework. The
+ * calling thread writes each message with one write call (like the C baseline); a reader
+ * thread reads the socket (64 KiB reads parsed into 4-byte-framed messages on a stream,
+ * one record per read on seqpacket) and copies every message into its own {@code byte[]},
+ * the least a real consumer needs.
  */
-// close() waits for the child and the link's threads to end, so it may be interrupted: "try" lint
+// close() waits for the child and the link's threads to end, so it may be interrupted:
+// "try" lint
 // warns about exactly that, and it is intended.
 @SuppressWarnings("try")
 final class RawJunixLink extends Link {
@@ -62,7 +64,8 @@ final class RawJunixLink extends Link {
 			child = pair.getSocket2();
 			childFd = pair.getSocket2().getFileDescriptor();
 		}
-		// The JDK closes a redirect's fd after dup2 onto stdin, so stdout needs its own duplicate.
+		// The JDK closes a redirect's fd after dup2 onto stdin, so stdout needs its own
+		// duplicate.
 		FileDescriptorCast duplicate = FileDescriptorCast.duplicating(childFd);
 		ProcessBuilder builder = new ProcessBuilder(seqpacket ? seqecho : List.of("cat"))
 			.redirectInput(FileDescriptorCast.using(childFd).as(Redirect.class))
@@ -72,8 +75,10 @@ final class RawJunixLink extends Link {
 			this.process = builder.start();
 		}
 		finally {
-			// Release our copies of the child's end without junixsocket's shutdown, which would cut the
-			// child off too: close the fds through plain streams first, then the (now fd-less) channel.
+			// Release our copies of the child's end without junixsocket's shutdown, which
+			// would cut the
+			// child off too: close the fds through plain streams first, then the (now
+			// fd-less) channel.
 			closeFd(duplicate.getFileDescriptor());
 			closeFd(childFd);
 			child.close();
@@ -125,7 +130,8 @@ final class RawJunixLink extends Link {
 			}
 		}
 		catch (IOException ex) {
-			// Closing the channel in close() ends a blocked read: that is how this thread stops.
+			// Closing the channel in close() ends a blocked read: that is how this thread
+			// stops.
 		}
 	}
 
@@ -168,11 +174,13 @@ final class RawJunixLink extends Link {
 	@Override
 	public void close() throws Exception {
 		if (this.channel instanceof AFUNIXSocketChannel stream) {
-			// Half-close: cat sees end of input, exits, and the reader then reads end of stream.
+			// Half-close: cat sees end of input, exits, and the reader then reads end of
+			// stream.
 			stream.shutdownOutput();
 			this.reader.join(TimeUnit.SECONDS.toMillis(10));
 		}
-		// On seqpacket, closing our end gives the child end of input and ends the blocked reader.
+		// On seqpacket, closing our end gives the child end of input and ends the blocked
+		// reader.
 		this.channel.close();
 		this.reader.join(TimeUnit.SECONDS.toMillis(10));
 		if (!this.process.waitFor(10, TimeUnit.SECONDS)) {

@@ -5,13 +5,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Where every system's replies land, on whatever thread delivers them. A semaphore holds the window:
- * the sender takes a permit per message, each reply gives one back. Every reply's size is checked, so a
- * system that garbles or drops messages fails the run instead of looking fast.
+ * Where every system's replies land, on whatever thread delivers them. A semaphore holds
+ * the window: the sender takes a permit per message, each reply gives one back. Every
+ * reply's size is checked, so a system that garbles or drops messages fails the run
+ * instead of looking fast.
  */
 final class ReplySink {
 
-	/** Longer than any healthy run could need; a stuck system fails instead of hanging the harness. */
+	/**
+	 * Longer than any healthy run could need; a stuck system fails instead of hanging the
+	 * harness.
+	 */
 	private static final long STUCK_SECONDS = 60;
 
 	private volatile Semaphore window = new Semaphore(1);

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.function.DoubleFunction;
 
 /**
- * Turns the collected runner output into the Markdown results: machine, goals, one table per workload,
- * idle costs and notes. Ratios are always against the C baseline measured in the same run.
+ * Turns the collected runner output into the Markdown results: machine, goals, one table
+ * per workload, idle costs and notes. Ratios are always against the C baseline measured
+ * in the same run.
  */
 final class Report {
 
@@ -46,12 +47,15 @@ final class Report {
 	String render() {
 		StringBuilder md = new StringBuilder();
 		md.append("# Sidecar Channels benchmark results\n\n");
-		md.append(String.format(Locale.ROOT, "Produced by `benchmarks/run.sh%s` (%s mode) on %s; the run took %.1f minutes.%n%n",
+		md.append(String.format(Locale.ROOT,
+				"Produced by `benchmarks/run.sh%s` (%s mode) on %s; the run took %.1f minutes.%n%n",
 				this.settings.name().equals("quick") ? " --quick" : "", this.settings.name(), this.machine.get("date"),
 				this.minutes));
 		if (this.settings.name().equals("quick")) {
-			md.append("> Quick mode is a smoke test (").append(this.settings.runMillis())
-				.append(" ms runs, ").append(this.settings.idleCount())
+			md.append("> Quick mode is a smoke test (")
+				.append(this.settings.runMillis())
+				.append(" ms runs, ")
+				.append(this.settings.idleCount())
 				.append(" idle sidecars): the harness works end to end, but do not quote these numbers.\n\n");
 		}
 		md.append(String.format(Locale.ROOT,
@@ -76,7 +80,7 @@ final class Report {
 		return md.toString();
 	}
 
-	// ---- sections ---------------------------------------------------------------------------------
+	// ---- sections
 
 	private void machine(StringBuilder md) {
 		md.append("## Machine\n\n| | |\n|---|---|\n");
@@ -86,7 +90,10 @@ final class Report {
 
 	private void throughput(StringBuilder md) {
 		md.append("## Throughput, 64 messages in flight (messages/s)\n\n");
-		md.append("| system | child | 64 B | min").append(DASH).append("max | × C | 4 KiB | min").append(DASH)
+		md.append("| system | child | 64 B | min")
+			.append(DASH)
+			.append("max | × C | 4 KiB | min")
+			.append(DASH)
 			.append("max | × C |\n|---|---|--:|--:|--:|--:|--:|--:|\n");
 		for (SystemSpec spec : this.systems) {
 			if (spec.isRpc()) {
@@ -108,7 +115,8 @@ final class Report {
 			.append("from a reader thread to the caller. Measured twice: with default scheduling, where a ")
 			.append("process-to-process round trip on this kind of VM is bimodal (about 8 µs when both ends share ")
 			.append("a core, about 45 µs when each wake-up crosses vCPUs; runs flip between the two, see min")
-			.append(DASH).append("max), and with the runner and its children pinned to one CPU (`taskset -c 0`), ")
+			.append(DASH)
+			.append("max), and with the runner and its children pinned to one CPU (`taskset -c 0`), ")
 			.append("which leaves only the software path.\n\n");
 		roundTrip(md, "Default scheduling", "rtt");
 		roundTrip(md, "Pinned to one CPU", BenchmarkMain.RTT_ONE_CPU);
@@ -116,8 +124,13 @@ final class Report {
 
 	private void roundTrip(StringBuilder md, String title, String workload) {
 		md.append("### ").append(title).append("\n\n");
-		md.append("| system | p50 | min").append(DASH).append("max | p99 | min").append(DASH)
-			.append("max | p99.9 | min").append(DASH).append("max | p50 × C |\n|---|--:|--:|--:|--:|--:|--:|--:|\n");
+		md.append("| system | p50 | min")
+			.append(DASH)
+			.append("max | p99 | min")
+			.append(DASH)
+			.append("max | p99.9 | min")
+			.append(DASH)
+			.append("max | p50 × C |\n|---|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (SystemSpec spec : this.systems) {
 			if (spec.isRpc() || !spec.runs(workload)) {
 				continue;
@@ -130,7 +143,11 @@ final class Report {
 			}
 			for (String metric : List.of("p50", "p99", "p999")) {
 				Stats stats = stats(spec.id(), workload, metric);
-				md.append(" | ").append(micros(stats.median())).append(" | ").append(micros(stats.min())).append(DASH)
+				md.append(" | ")
+					.append(micros(stats.median()))
+					.append(" | ")
+					.append(micros(stats.min()))
+					.append(DASH)
 					.append(micros(stats.max()));
 			}
 			md.append(" | ").append(ratioCell(ratio(spec, workload, "p50"))).append(" |\n");
@@ -138,7 +155,10 @@ final class Report {
 		md.append('\n');
 	}
 
-	/** The JSON-RPC comparison: the same Node echo child for every row, 64 B params, 64 calls in flight. */
+	/**
+	 * The JSON-RPC comparison: the same Node echo child for every row, 64 B params, 64
+	 * calls in flight.
+	 */
 	private void rpc(StringBuilder md) {
 		if (this.systems.stream().noneMatch(SystemSpec::isRpc)) {
 			return;
@@ -149,14 +169,19 @@ final class Report {
 			.append("socketpair; LSP4J and the MCP SDK over the child's stdin/stdout pipes, as their users run them. ")
 			.append("\"starter ×\" is the starter row of the same framing divided by this row (throughput) and this ")
 			.append("row's p50 divided by the starter's (round trip): above 1 means the starter is ahead.\n\n");
-		md.append("| system | framing | calls/s | min").append(DASH).append("max | p50 µs | min").append(DASH)
+		md.append("| system | framing | calls/s | min")
+			.append(DASH)
+			.append("max | p50 µs | min")
+			.append(DASH)
 			.append("max | p99 µs | starter × (calls/s) | starter × (p50) |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
 		for (SystemSpec spec : this.systems) {
 			if (!spec.isRpc()) {
 				continue;
 			}
 			String starter = rpcStarterFor(spec.id());
-			md.append("| ").append(spec.label()).append(" | ")
+			md.append("| ")
+				.append(spec.label())
+				.append(" | ")
 				.append(starter.equals(SystemSpec.RPC_STARTER_LINES) ? "lines" : "content-length");
 			cells(md, spec, "tput64", "rate", Report::rate, false);
 			cells(md, spec, "rtt", "p50", Report::micros, false);
@@ -170,7 +195,10 @@ final class Report {
 		md.append('\n');
 	}
 
-	/** @return the starter row an RPC row is compared with: content-length for LSP4J, lines otherwise */
+	/**
+	 * @return the starter row an RPC row is compared with: content-length for LSP4J,
+	 * lines otherwise
+	 */
 	private static String rpcStarterFor(String id) {
 		return (id.equals(SystemSpec.RPC_LSP4J) || id.equals(SystemSpec.RPC_STARTER_CONTENT_LENGTH))
 				? SystemSpec.RPC_STARTER_CONTENT_LENGTH : SystemSpec.RPC_STARTER_LINES;
@@ -209,9 +237,15 @@ final class Report {
 				continue;
 			}
 			Stats baseline = stats(spec.baselineId(), "spawn", "ms");
-			md.append(" | ").append(millis(stats.median())).append(" | ").append(millis(stats.min())).append(DASH)
-				.append(millis(stats.max())).append(" | ")
-				.append((baseline != null) ? String.format(Locale.ROOT, "%+.2f", stats.median() - baseline.median()) : "")
+			md.append(" | ")
+				.append(millis(stats.median()))
+				.append(" | ")
+				.append(millis(stats.min()))
+				.append(DASH)
+				.append(millis(stats.max()))
+				.append(" | ")
+				.append((baseline != null) ? String.format(Locale.ROOT, "%+.2f", stats.median() - baseline.median())
+						: "")
 				.append(" |\n");
 		}
 		md.append('\n');
@@ -222,7 +256,8 @@ final class Report {
 			return;
 		}
 		md.append("## Idle sidecars: cost per running sidecar\n\n");
-		md.append(this.settings.idleCount()).append(" sidecars with default settings (child `cat`, or seqecho for ")
+		md.append(this.settings.idleCount())
+			.append(" sidecars with default settings (child `cat`, or seqecho for ")
 			.append("seqpacket) started and left idle; growth divided by their number. Heap is used heap after ")
 			.append("System.gc() (MemoryMXBean); direct is the JVM's direct buffer pool (off-heap); threads are all ")
 			.append("live threads (ThreadMXBean) and Thread.activeCount() (the main group only, which misses the ")
@@ -263,14 +298,13 @@ final class Report {
 		md.append('\n');
 	}
 
-	// ---- goals ------------------------------------------------------------------------------------
+	// ---- goals
 
 	private void goals(StringBuilder md) {
 		md.append("## Goals (reported, never asserted)\n\n| goal | measured | met |\n|---|---|---|\n");
 		goal(md, "stream framings, channel API: msg/s ≥ 1.0× C stream",
 				throughputChecks(this::isStreamChannels, SystemSpec.C_STREAM, 1.0, true));
-		goal(md, "seqpacket, channel API: msg/s ≥ 0.7× C seqpacket (C stream ratio in brackets)",
-				seqpacketChecks());
+		goal(md, "seqpacket, channel API: msg/s ≥ 0.7× C seqpacket (C stream ratio in brackets)", seqpacketChecks());
 		goal(md, "channel API: msg/s ≥ 2× Node IPC",
 				throughputChecks(SystemSpec::isStarterChannels, SystemSpec.NODE_IPC, 2.0, true));
 		goal(md, "channel API: msg/s ≥ 2× Python multiprocessing",
@@ -294,6 +328,7 @@ final class Report {
 
 	/**
 	 * One comparison inside a goal.
+	 *
 	 * @param label what is compared
 	 * @param text the measured figure as shown
 	 * @param met whether it meets the goal, {@code null} when a figure is missing
@@ -301,8 +336,8 @@ final class Report {
 	private record Check(String label, String text, Boolean met) {
 	}
 
-	private List<Check> throughputChecks(java.util.function.Predicate<SystemSpec> which, String against,
-			double atLeast, boolean both) {
+	private List<Check> throughputChecks(java.util.function.Predicate<SystemSpec> which, String against, double atLeast,
+			boolean both) {
 		List<Check> checks = new ArrayList<>();
 		for (SystemSpec spec : this.systems) {
 			if (!which.test(spec)) {
@@ -361,8 +396,8 @@ final class Report {
 	}
 
 	/**
-	 * Starter against LSP4J and the MCP SDK, each as "starter is ahead by": the starter's rate over
-	 * theirs, or their p50 over the starter's.
+	 * Starter against LSP4J and the MCP SDK, each as "starter is ahead by": the starter's
+	 * rate over theirs, or their p50 over the starter's.
 	 */
 	private List<Check> rpcChecks(String workload, String metric, double atLeast) {
 		List<Check> checks = new ArrayList<>();
@@ -411,28 +446,39 @@ final class Report {
 		else {
 			verdict = "**no** (" + met + " of " + checks.size() + ")";
 		}
-		md.append("| ").append(goal).append(" | ").append(String.join("; ", parts)).append(" | ").append(verdict)
+		md.append("| ")
+			.append(goal)
+			.append(" | ")
+			.append(String.join("; ", parts))
+			.append(" | ")
+			.append(verdict)
 			.append(" |\n");
 	}
 
-	// ---- figures ----------------------------------------------------------------------------------
+	// ---- figures
 
-	private void cells(StringBuilder md, SystemSpec spec, String workload, String metric,
-			DoubleFunction<String> format, boolean withRatio) {
+	private void cells(StringBuilder md, SystemSpec spec, String workload, String metric, DoubleFunction<String> format,
+			boolean withRatio) {
 		String problem = problem(spec.id(), workload);
 		Stats stats = stats(spec.id(), workload, metric);
 		if (problem != null || stats == null) {
 			md.append(" | ").append((problem != null) ? problem : "n/a").append(" | |").append(withRatio ? " |" : "");
 			return;
 		}
-		md.append(" | ").append(format.apply(stats.median())).append(" | ").append(format.apply(stats.min()))
-			.append(DASH).append(format.apply(stats.max()));
+		md.append(" | ")
+			.append(format.apply(stats.median()))
+			.append(" | ")
+			.append(format.apply(stats.min()))
+			.append(DASH)
+			.append(format.apply(stats.max()));
 		if (withRatio) {
 			md.append(" | ").append(ratioCell(ratio(spec, workload, metric)));
 		}
 	}
 
-	/** @return "skipped" or "failed" (with a note), or {@code null} when there are figures */
+	/**
+	 * @return "skipped" or "failed" (with a note), or {@code null} when there are figures
+	 */
 	private String problem(String id, String workload) {
 		if (this.skipped.containsKey(id)) {
 			this.notes.put(label(id), "skipped: " + this.skipped.get(id));

@@ -12,10 +12,11 @@ import io.github.sidecarchannels.rpc.SidecarRpc;
 import io.github.sidecarchannels.rpc.SidecarRpcs;
 
 /**
- * The starter's JSON-RPC mode through its public API: a {@code json-rpc} sidecar running the
- * {@code rpc-echo.js} child, {@link SidecarRpc#callAsync} with the window in flight and
- * {@link SidecarRpc#call} for round trips, method {@code echo} with {@code {"message": ...}} params.
- * Settings are the defaults apart from protocol and framing.
+ * The starter's JSON-RPC mode through its public API: a {@code json-rpc} sidecar running
+ * the {@code rpc-echo.js} child, {@link SidecarRpc#callAsync} with the window in flight
+ * and {@link SidecarRpc#call} for round trips, method {@code echo} with
+ * {@code {"message": ...}} params. Settings are the defaults apart from protocol and
+ * framing.
  */
 final class RpcStarterLink extends Link {
 

@@ -4,9 +4,9 @@ import io.github.sidecarchannels.core.FramingType;
 import io.github.sidecarchannels.core.Transport;
 
 /**
- * Runs one JVM system's workloads in a JVM of its own (so no system inherits another's JIT profile,
- * garbage or threads) and prints one JSON line per workload. Started by {@link BenchmarkMain}:
- * {@code Runner <system> [options]}, see {@link RunnerOptions}.
+ * Runs one JVM system's workloads in a JVM of its own (so no system inherits another's
+ * JIT profile, garbage or threads) and prints one JSON line per workload. Started by
+ * {@link BenchmarkMain}: {@code Runner <system> [options]}, see {@link RunnerOptions}.
  */
 public final class Runner {
 

@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The options every runner understands, in the same spelling for the Java, C, Node and Python runners:
+ * The options every runner understands, in the same spelling for the Java, C, Node and
+ * Python runners:
  * {@code --workloads tput64,rtt --warmups 2 --runs 5 --run-ms 500 --spawn-warmups 3 --spawn-runs 10}.
- * Java runners also take {@code --home DIR} (the benchmarks module: compiled C children in
- * {@code target/native}, Python fallbacks in {@code src/main/python}) and, for the idle test,
- * {@code --count N} and {@code --transport stream|seqpacket}.
+ * Java runners also take {@code --home DIR} (the benchmarks module: compiled C children
+ * in {@code target/native}, Python fallbacks in {@code src/main/python}) and, for the
+ * idle test, {@code --count N} and {@code --transport stream|seqpacket}.
  */
 final class RunnerOptions {
 
@@ -61,7 +62,9 @@ final class RunnerOptions {
 		return options;
 	}
 
-	/** @return the options shared by all runners, as command-line arguments */
+	/**
+	 * @return the options shared by all runners, as command-line arguments
+	 */
 	List<String> commonArgs() {
 		List<String> ids = new ArrayList<>();
 		for (Workload workload : this.workloads) {
@@ -74,15 +77,16 @@ final class RunnerOptions {
 
 	/**
 	 * @param name a helper child: {@code seqecho} or {@code tcpecho}
-	 * @return the command that runs it: the compiled C program, or its Python version when there was no
-	 * C compiler to build it
+	 * @return the command that runs it: the compiled C program, or its Python version
+	 * when there was no C compiler to build it
 	 */
 	List<String> helperChild(String name) {
 		Path program = this.home.resolve("target/native").resolve(name).toAbsolutePath();
 		if (Files.isExecutable(program)) {
 			return List.of(program.toString());
 		}
-		return List.of("python3", this.home.resolve("src/main/python").resolve(name + ".py").toAbsolutePath().toString());
+		return List.of("python3",
+				this.home.resolve("src/main/python").resolve(name + ".py").toAbsolutePath().toString());
 	}
 
 }

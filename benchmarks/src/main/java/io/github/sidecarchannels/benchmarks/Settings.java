@@ -1,12 +1,15 @@
 package io.github.sidecarchannels.benchmarks;
 
 /**
- * How long and how often everything runs. The full run takes about seven minutes on 2 cores; the quick
- * run is a smoke test for CI that finishes within a minute and is not meant to be quoted.
+ * How long and how often everything runs. The full run takes about seven minutes on 2
+ * cores; the quick run is a smoke test for CI that finishes within a minute and is not
+ * meant to be quoted.
  * <p>
- * A figure's runs come from several fresh processes: on this machine the same JVM system can settle at
- * 240 k or at 370 k msg/s depending on the process (JIT decisions, thread placement), while runs within
- * one process agree. Runs from one process alone would hide that spread.
+ * A figure's runs come from several fresh processes: on this machine the same JVM system
+ * can settle at 240 k or at 370 k msg/s depending on the process (JIT decisions, thread
+ * placement), while runs within one process agree. Runs from one process alone would hide
+ * that spread.
+ *
  * @param name "full" or "quick"
  * @param processes fresh runner processes per system, in interleaved rounds
  * @param warmups discarded runs at the start of every process, per workload
@@ -23,9 +26,9 @@ record Settings(String name, int processes, int warmups, int runs, long runMilli
 		int pinnedRuns, int idleCount, int idleRuns, long runnerTimeoutSeconds) {
 
 	/**
-	 * Three 400 ms warm-up runs per process: the starter's channels needed about 1.2 s of JIT warm-up
-	 * here before their rate settled. Five warm-up spawns per process, so spawn times are not those of
-	 * interpreted code.
+	 * Three 400 ms warm-up runs per process: the starter's channels needed about 1.2 s of
+	 * JIT warm-up here before their rate settled. Five warm-up spawns per process, so
+	 * spawn times are not those of interpreted code.
 	 */
 	static final Settings FULL = new Settings("full", 3, 3, 2, 400, 5, 4, 5, 100, 5, 300);
 

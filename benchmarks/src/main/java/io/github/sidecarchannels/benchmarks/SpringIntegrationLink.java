@@ -19,14 +19,16 @@ import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * What a Spring user would pick instead: Spring Integration's TCP outbound gateway over 127.0.0.1 with
- * its 4-byte length-header serializer, to the tcpecho child. A gateway has one request outstanding per
- * connection, so the window is a {@link CachingClientConnectionFactory} pool of that many connections,
- * with {@code async} replies for the pipelined workloads (the sender does not wait; replies arrive on the
- * connections' reader threads) and the plain blocking gateway for round trips. TCP_NODELAY is on, as
- * any latency-minded user would set it.
+ * What a Spring user would pick instead: Spring Integration's TCP outbound gateway over
+ * 127.0.0.1 with its 4-byte length-header serializer, to the tcpecho child. A gateway has
+ * one request outstanding per connection, so the window is a
+ * {@link CachingClientConnectionFactory} pool of that many connections, with
+ * {@code async} replies for the pipelined workloads (the sender does not wait; replies
+ * arrive on the connections' reader threads) and the plain blocking gateway for round
+ * trips. TCP_NODELAY is on, as any latency-minded user would set it.
  */
-// The benchmark compares against Spring Integration's TCP gateway as it ships today; its deprecation
+// The benchmark compares against Spring Integration's TCP gateway as it ships today; its
+// deprecation
 // for removal is upstream's plan, not a choice of this comparison.
 @SuppressWarnings("removal")
 final class SpringIntegrationLink extends Link {
@@ -39,8 +41,9 @@ final class SpringIntegrationLink extends Link {
 	private final Process server;
 
 	/**
-	 * The integration infrastructure an application would have (evaluation context, channel resolver):
-	 * created once per JVM, like an application context, so spawn times count only the gateway's own setup.
+	 * The integration infrastructure an application would have (evaluation context,
+	 * channel resolver): created once per JVM, like an application context, so spawn
+	 * times count only the gateway's own setup.
 	 */
 	private static AnnotationConfigApplicationContext context;
 
@@ -95,10 +98,14 @@ final class SpringIntegrationLink extends Link {
 		this.gateway.setRequestTimeout(TIMEOUT_MILLIS);
 		boolean async = window > 1;
 		this.gateway.setAsync(async);
-		// In 7.0.5 an async request's no-response timer is never cancelled (the gateway completes the
-		// future returned by thenApply, so the cancelling function never runs): every request and its
-		// payload stay on the task scheduler until the remote timeout, which exhausted a 1 GiB heap at
-		// 1 MiB per message. Async runs therefore go without a remote timeout; the harness has its own.
+		// In 7.0.5 an async request's no-response timer is never cancelled (the gateway
+		// completes the
+		// future returned by thenApply, so the cancelling function never runs): every
+		// request and its
+		// payload stay on the task scheduler until the remote timeout, which exhausted a
+		// 1 GiB heap at
+		// 1 MiB per message. Async runs therefore go without a remote timeout; the
+		// harness has its own.
 		this.gateway.setRemoteTimeout(async ? 0 : TIMEOUT_MILLIS);
 		MessageChannel replies = (message, timeout) -> {
 			this.sink.arrived(Payloads.size(message.getPayload()));
@@ -122,7 +129,10 @@ final class SpringIntegrationLink extends Link {
 		this.gateway.handleMessage(new GenericMessage<>(payload));
 	}
 
-	/** Stops the gateway's connections, then the server: tcpecho exits when its stdin closes. */
+	/**
+	 * Stops the gateway's connections, then the server: tcpecho exits when its stdin
+	 * closes.
+	 */
 	@Override
 	public void close() throws IOException {
 		try {

@@ -12,11 +12,12 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * The starter through its public API only: {@link Sidecars#create}, {@link Sidecar#start()}, then either
- * the channels (send on {@code outbound()}, count on an {@code inbound()} subscriber) or the request
- * API ({@code requestAsync} pipelined, {@code request} for round trips). Settings are the defaults
- * (1 MiB max-message-size, stdio socket, outbound capacity and max-in-flight 1024), as an application
- * would have them.
+ * The starter through its public API only: {@link Sidecars#create},
+ * {@link Sidecar#start()}, then either the channels (send on {@code outbound()}, count on
+ * an {@code inbound()} subscriber) or the request API ({@code requestAsync} pipelined,
+ * {@code request} for round trips). Settings are the defaults (1 MiB max-message-size,
+ * stdio socket, outbound capacity and max-in-flight 1024), as an application would have
+ * them.
  */
 final class StarterLink extends Link {
 
@@ -26,7 +27,9 @@ final class StarterLink extends Link {
 		/** {@code outbound().send(...)} and an {@code inbound()} subscriber. */
 		CHANNELS,
 
-		/** {@code requestAsync(...)} with a window, {@code request(...)} for round trips. */
+		/**
+		 * {@code requestAsync(...)} with a window, {@code request(...)} for round trips.
+		 */
 		REQUESTS
 
 	}
@@ -42,7 +45,8 @@ final class StarterLink extends Link {
 	private StarterLink(Api api, Transport transport, FramingType framing, List<String> seqecho) {
 		this.api = api;
 		this.text = transport == Transport.STREAM && framing == FramingType.LINES;
-		// Same children as every other system: cat for stream framings, the C record echo for seqpacket.
+		// Same children as every other system: cat for stream framings, the C record echo
+		// for seqpacket.
 		List<String> child = (transport == Transport.SEQPACKET) ? seqecho : List.of("cat");
 		SidecarDefinition definition = SidecarDefinition.builder("bench")
 			.command(child)

@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 /**
  * Median, minimum and maximum of one figure's measured runs.
+ *
  * @param median the median run (mean of the middle two for an even count)
  * @param min the lowest run
  * @param max the highest run

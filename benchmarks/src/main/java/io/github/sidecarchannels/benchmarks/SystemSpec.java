@@ -4,6 +4,7 @@ import java.util.List;
 
 /**
  * One system in the comparison and how to run it.
+ *
  * @param id the runner's system id (Java systems) or a harness id (C, Node, Python)
  * @param label the row label in the tables
  * @param child what the system echoes through
@@ -51,19 +52,20 @@ record SystemSpec(String id, String label, String child, Kind kind, boolean seqp
 
 	private static final String RPC_CHILD = "node rpc-echo.js";
 
-	/** Every system, in table order: baselines, the starter, JVM alternatives, other ecosystems. */
+	/**
+	 * Every system, in table order: baselines, the starter, JVM alternatives, other
+	 * ecosystems.
+	 */
 	static List<SystemSpec> all() {
-		return List.of(
-				new SystemSpec(C_STREAM, "C socketpair, stream, 1 msg/syscall", "cat", Kind.C, false),
+		return List.of(new SystemSpec(C_STREAM, "C socketpair, stream, 1 msg/syscall", "cat", Kind.C, false),
 				new SystemSpec(C_SEQPACKET, "C socketpair, seqpacket, 1 msg/syscall", "seqecho", Kind.C, true),
 				new SystemSpec(C_STREAM_BATCHED, "best C: socketpair, stream, free window in 1 write, 64 KiB reads",
 						"cat", Kind.C, false),
 				new SystemSpec("starter-channels-lines", "starter channels, lines", "cat", Kind.JVM, false),
-				new SystemSpec("starter-channels-length-prefixed", "starter channels, length-prefixed", "cat",
-						Kind.JVM, false),
-				new SystemSpec("starter-channels-seqpacket", "starter channels, seqpacket", "seqecho", Kind.JVM, true),
-				new SystemSpec("starter-requests-lines", "starter requestAsync/request, lines", "cat", Kind.JVM,
+				new SystemSpec("starter-channels-length-prefixed", "starter channels, length-prefixed", "cat", Kind.JVM,
 						false),
+				new SystemSpec("starter-channels-seqpacket", "starter channels, seqpacket", "seqecho", Kind.JVM, true),
+				new SystemSpec("starter-requests-lines", "starter requestAsync/request, lines", "cat", Kind.JVM, false),
 				new SystemSpec("starter-requests-length-prefixed", "starter requestAsync/request, length-prefixed",
 						"cat", Kind.JVM, false),
 				new SystemSpec("starter-requests-seqpacket", "starter requestAsync/request, seqpacket", "seqecho",
@@ -75,8 +77,7 @@ record SystemSpec(String id, String label, String child, Kind kind, boolean seqp
 				new SystemSpec(SPRING_INTEGRATION, "Spring Integration TCP gateway, 127.0.0.1", "tcpecho", Kind.JVM,
 						false),
 				new SystemSpec(NODE_IPC, "Node child_process.fork IPC, json", "node", Kind.NODE, false),
-				new SystemSpec(PYTHON_MP, "Python multiprocessing.Pipe, bytes", "python3 (fork)", Kind.PYTHON,
-						false),
+				new SystemSpec(PYTHON_MP, "Python multiprocessing.Pipe, bytes", "python3 (fork)", Kind.PYTHON, false),
 				new SystemSpec(RPC_STARTER_LINES, "starter SidecarRpc.callAsync, lines", RPC_CHILD, Kind.JVM, false),
 				new SystemSpec(RPC_STARTER_CONTENT_LENGTH, "starter SidecarRpc.callAsync, content-length", RPC_CHILD,
 						Kind.JVM, false),
@@ -87,8 +88,9 @@ record SystemSpec(String id, String label, String child, Kind kind, boolean seqp
 
 	/**
 	 * @param workload a workload id, the pinned round trip included
-	 * @return whether this system runs it: the JSON-RPC systems run throughput at 64 B and the round
-	 * trip, the batched C row only the pipelined workloads (its round trip and spawn are the C stream ones)
+	 * @return whether this system runs it: the JSON-RPC systems run throughput at 64 B
+	 * and the round trip, the batched C row only the pipelined workloads (its round trip
+	 * and spawn are the C stream ones)
 	 */
 	boolean runs(String workload) {
 		if (isRpc()) {
@@ -101,7 +103,10 @@ record SystemSpec(String id, String label, String child, Kind kind, boolean seqp
 		return true;
 	}
 
-	/** @return whether this is one of the JSON-RPC systems, which have a table and workloads of their own */
+	/**
+	 * @return whether this is one of the JSON-RPC systems, which have a table and
+	 * workloads of their own
+	 */
 	boolean isRpc() {
 		return this.id.startsWith("rpc-");
 	}
@@ -118,7 +123,9 @@ record SystemSpec(String id, String label, String child, Kind kind, boolean seqp
 		return this.id.startsWith("starter-requests-");
 	}
 
-	/** @return the framing part of a starter id: lines, length-prefixed or seqpacket */
+	/**
+	 * @return the framing part of a starter id: lines, length-prefixed or seqpacket
+	 */
 	String framing() {
 		return this.id.replaceFirst("^starter-(channels|requests)-", "");
 	}

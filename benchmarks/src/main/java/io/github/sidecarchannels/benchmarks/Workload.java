@@ -1,8 +1,8 @@
 package io.github.sidecarchannels.benchmarks;
 
 /**
- * What every system is measured on. The names are the ones all runners (Java, C, Node, Python) print
- * in their JSON lines, so the harness can put the numbers side by side.
+ * What every system is measured on. The names are the ones all runners (Java, C, Node,
+ * Python) print in their JSON lines, so the harness can put the numbers side by side.
  */
 enum Workload {
 
@@ -15,7 +15,10 @@ enum Workload {
 	/** 64-byte ping-pong, one in flight: round-trip percentiles in microseconds. */
 	RTT("rtt", 64, 1),
 
-	/** 1 MiB messages, 4 in flight (4 MiB on the wire at once): payload megabytes per second. */
+	/**
+	 * 1 MiB messages, 4 in flight (4 MiB on the wire at once): payload megabytes per
+	 * second.
+	 */
 	BULK("bulk", 1024 * 1024, 4),
 
 	/** Start a fresh child and wait for the echo of one 64-byte message: milliseconds. */

@@ -20,8 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * {@code POST /api/diff {"left": "...", "right": "..."}} → {@code {"similarity", "unified", "html"}},
- * and {@code POST /api/diff/burst?count=N} with the same body to send N requests at once.
+ * {@code POST /api/diff {"left": "...", "right": "..."}} → {@code {"similarity",
+ * "unified", "html"}}, and {@code POST /api/diff/burst?count=N} with the same body to
+ * send N requests at once.
  */
 @RestController
 @RequestMapping("/api/diff")
@@ -35,8 +36,9 @@ class DiffController {
 	private final int maxLength;
 
 	/**
-	 * @param maxLength the longest text accepted, in characters: the similarity score costs time in
-	 * proportion to the product of the two lengths, and the one Python child serves requests one at a time
+	 * @param maxLength the longest text accepted, in characters: the similarity score
+	 * costs time in proportion to the product of the two lengths, and the one Python
+	 * child serves requests one at a time
 	 */
 	DiffController(DiffService diffs, @Value("${sample.diff.max-length:10000}") int maxLength) {
 		this.diffs = diffs;
@@ -74,13 +76,19 @@ class DiffController {
 		return problem(HttpStatus.GATEWAY_TIMEOUT, ex);
 	}
 
-	/** The child died while the request was in flight; the restart policy brings a new one. */
+	/**
+	 * The child died while the request was in flight; the restart policy brings a new
+	 * one.
+	 */
 	@ExceptionHandler
 	ProblemDetail childExited(SidecarExitedException ex) {
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, ex);
 	}
 
-	/** The sidecar accepts nothing while STOPPED or FAILED (the message says which, and why). */
+	/**
+	 * The sidecar accepts nothing while STOPPED or FAILED (the message says which, and
+	 * why).
+	 */
 	@ExceptionHandler
 	ProblemDetail notDelivered(MessageDeliveryException ex) {
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, ex);

@@ -9,13 +9,16 @@ import java.util.concurrent.CompletionException;
 import org.springframework.stereotype.Service;
 
 /**
- * Diffs texts through the {@code diff} sidecar, a JSON-RPC server called through the typed client
- * {@link DiffSidecar}: no JSON by hand, no casts, and responses matched to callers by id.
+ * Diffs texts through the {@code diff} sidecar, a JSON-RPC server called through the
+ * typed client {@link DiffSidecar}: no JSON by hand, no casts, and responses matched to
+ * callers by id.
  */
 @Service
 class DiffService {
 
-	/** The sidecar's name, as declared under {@code sidecar.processes} in application.yml. */
+	/**
+	 * The sidecar's name, as declared under {@code sidecar.processes} in application.yml.
+	 */
 	static final String SIDECAR = "diff";
 
 	private final DiffSidecar sidecar;
@@ -27,18 +30,22 @@ class DiffService {
 	/**
 	 * @param request the two texts
 	 * @return the similarity and both renderings of the diff
-	 * @throws io.github.sidecarchannels.core.SidecarTimeoutException if no reply came within the timeout
-	 * @throws io.github.sidecarchannels.core.SidecarExitedException if the child died before replying
-	 * @throws org.springframework.messaging.MessageDeliveryException if the sidecar is not running
-	 * @throws io.github.sidecarchannels.rpc.JsonRpcErrorException if the child answered with an error
+	 * @throws io.github.sidecarchannels.core.SidecarTimeoutException if no reply came
+	 * within the timeout
+	 * @throws io.github.sidecarchannels.core.SidecarExitedException if the child died
+	 * before replying
+	 * @throws org.springframework.messaging.MessageDeliveryException if the sidecar is
+	 * not running
+	 * @throws io.github.sidecarchannels.rpc.JsonRpcErrorException if the child answered
+	 * with an error
 	 */
 	DiffResult diff(DiffRequest request) {
 		return this.sidecar.diff(request);
 	}
 
 	/**
-	 * Sends the same request {@code count} times without waiting between them: the child gets them
-	 * pipelined, which is what fills the dashboard's chart.
+	 * Sends the same request {@code count} times without waiting between them: the child
+	 * gets them pipelined, which is what fills the dashboard's chart.
 	 * @param request the two texts
 	 * @param count how many requests
 	 * @return how many succeeded and how long all of them took

@@ -6,8 +6,9 @@ import io.github.sidecarchannels.rpc.JsonRpcMethod;
 import io.github.sidecarchannels.rpc.SidecarClient;
 
 /**
- * The {@code diff} sidecar's JSON-RPC method, as a Java interface: the starter finds it in the
- * application's package and makes it a bean. Calls wait at most the sidecar's {@code request-timeout}.
+ * The {@code diff} sidecar's JSON-RPC method, as a Java interface: the starter finds it
+ * in the application's package and makes it a bean. Calls wait at most the sidecar's
+ * {@code request-timeout}.
  */
 @SidecarClient(DiffService.SIDECAR)
 interface DiffSidecar {

@@ -9,8 +9,9 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 
 /**
- * The Sidecar Channels sample: a text-diff web app whose diffing is done by a Python sidecar
- * ({@code diff_sidecar.py}, Python's {@code difflib}), with a page that shows the sidecar live.
+ * The Sidecar Channels sample: a text-diff web app whose diffing is done by a Python
+ * sidecar ({@code diff_sidecar.py}, Python's {@code difflib}), with a page that shows the
+ * sidecar live.
  */
 @SpringBootApplication
 public class SampleApplication {

@@ -24,12 +24,13 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * What the page's live panels poll once a second, and the "kill" button.
  * <p>
- * {@code GET /api/sidecars} gives every sidecar's status with its message counters, read from the
- * {@code sidecar.messages.sent/received} meters (the same numbers {@code /actuator/prometheus} exports);
- * the page turns the difference between two polls into messages per second.
+ * {@code GET /api/sidecars} gives every sidecar's status with its message counters, read
+ * from the {@code sidecar.messages.sent/received} meters (the same numbers
+ * {@code /actuator/prometheus} exports); the page turns the difference between two polls
+ * into messages per second.
  * <p>
- * {@code POST /api/sidecars/{name}/kill} sends SIGKILL to the child, so a visitor can watch the restart
- * policy bring it back.
+ * {@code POST /api/sidecars/{name}/kill} sends SIGKILL to the child, so a visitor can
+ * watch the restart policy bring it back.
  */
 @RestController
 @RequestMapping("/api/sidecars")
@@ -56,7 +57,8 @@ class SidecarDashboardController {
 	KillResult kill(@PathVariable String name) {
 		Sidecar sidecar = this.sidecars.get(name);
 		long pid = sidecar.pid();
-		// Only a live child of this JVM: between pid() and the signal the child may have died and, in
+		// Only a live child of this JVM: between pid() and the signal the child may have
+		// died and, in
 		// theory, its number been reused by an unrelated process.
 		ProcessHandle child = ProcessHandle.of(pid)
 			.filter((handle) -> handle.parent().map(ProcessHandle::pid).orElse(-1L) == ProcessHandle.current().pid())
@@ -66,7 +68,10 @@ class SidecarDashboardController {
 		return new KillResult(name, pid, "SIGKILL");
 	}
 
-	/** {@link SidecarRegistry#get} names the known sidecars when it does not know this one. */
+	/**
+	 * {@link SidecarRegistry#get} names the known sidecars when it does not know this
+	 * one.
+	 */
 	@ExceptionHandler
 	ProblemDetail unknownSidecar(IllegalArgumentException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
@@ -76,9 +81,8 @@ class SidecarDashboardController {
 		SidecarStatus status = sidecar.status();
 		SidecarDefinition definition = sidecar.definition();
 		return new SidecarView(status.name(), status.state().name(), status.pid(),
-				(status.uptime() != null) ? status.uptime().toMillis() : null, status.restarts(),
-				status.lastExitCode(), status.lastFailure(), String.join(" ", definition.command()),
-				channel(definition),
+				(status.uptime() != null) ? status.uptime().toMillis() : null, status.restarts(), status.lastExitCode(),
+				status.lastFailure(), String.join(" ", definition.command()), channel(definition),
 				count("sidecar.messages.sent", status.name()), count("sidecar.messages.received", status.name()),
 				System.currentTimeMillis(), this.stateLog.changes(status.name()));
 	}
@@ -98,11 +102,13 @@ class SidecarDashboardController {
 
 	/**
 	 * One sidecar as the page shows it.
+	 *
 	 * @param uptimeMillis {@code null} unless RUNNING
-	 * @param messagesSent messages written to the child so far (the "out" line of the chart)
+	 * @param messagesSent messages written to the child so far (the "out" line of the
+	 * chart)
 	 * @param messagesReceived messages read from the child so far (the "in" line)
-	 * @param sampledAt when the counters were read (epoch millis), so the page's rates do not depend on
-	 * how regularly its polls arrive
+	 * @param sampledAt when the counters were read (epoch millis), so the page's rates do
+	 * not depend on how regularly its polls arrive
 	 */
 	record SidecarView(String name, String state, long pid, Long uptimeMillis, int restarts, Integer lastExitCode,
 			String lastFailure, String command, String channel, long messagesSent, long messagesReceived,

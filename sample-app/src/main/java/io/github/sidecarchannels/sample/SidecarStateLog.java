@@ -14,9 +14,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The last state changes of each sidecar, for the dashboard: after a kill they tell the story
- * (RUNNING → RESTARTING with the exit code, then STARTING → RUNNING with the new pid) that a
- * once-a-second status poll would mostly miss, since the default backoff is only 100 ms.
+ * The last state changes of each sidecar, for the dashboard: after a kill they tell the
+ * story (RUNNING → RESTARTING with the exit code, then STARTING → RUNNING with the new
+ * pid) that a once-a-second status poll would mostly miss, since the default backoff is
+ * only 100 ms.
  */
 @Component
 class SidecarStateLog {

@@ -17,8 +17,8 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What operations sees: the {@code sidecars} health contributor, the {@code sidecar_*} Prometheus
- * series and the {@code sidecars} endpoint.
+ * What operations sees: the {@code sidecars} health contributor, the {@code sidecar_*}
+ * Prometheus series and the {@code sidecars} endpoint.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class ActuatorTests {
@@ -92,7 +92,8 @@ class ActuatorTests {
 			postDiff("request " + i, "reply " + i);
 		}
 
-		// The starter counts a reply before it completes the request, so the numbers are final here.
+		// The starter counts a reply before it completes the request, so the numbers are
+		// final here.
 		String after = scrape();
 		assertThat(after).containsPattern("(?m)^sidecar_messages_sent_total\\{[^}]*sidecar=\"diff\"[^}]*} ");
 		assertThat(Prometheus.value(after, "sidecar_messages_sent_total", DIFF)).isEqualTo(sent + 3);

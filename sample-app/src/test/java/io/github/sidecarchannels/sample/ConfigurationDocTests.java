@@ -23,9 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps {@code docs/configuration.md} in step with the properties the starter really has: the
- * configuration metadata generated into the auto-configure jar is the reference, and the page's tables
- * must list exactly those properties, with the same defaults where the metadata states one.
+ * Keeps {@code docs/configuration.md} in step with the properties the starter really has:
+ * the configuration metadata generated into the auto-configure jar is the reference, and
+ * the page's tables must list exactly those properties, with the same defaults where the
+ * metadata states one.
  */
 class ConfigurationDocTests {
 
@@ -38,10 +39,13 @@ class ConfigurationDocTests {
 	/** A table row: its first cell, then its second. */
 	private static final Pattern ROW = Pattern.compile("^\\|([^|]*)\\|([^|]*)\\|", Pattern.MULTILINE);
 
-	/** Property names; bean names such as {@code sidecar.worker.inbound} in other tables do not match. */
-	private static final Pattern NAME = Pattern
-		.compile("`((?:sidecar\\.defaults|sidecar\\.processes|sidecar\\.clients|management\\.endpoint\\.sidecars)\\.[^`]+"
-				+ "|sidecar\\.keep-alive)`");
+	/**
+	 * Property names; bean names such as {@code sidecar.worker.inbound} in other tables
+	 * do not match.
+	 */
+	private static final Pattern NAME = Pattern.compile(
+			"`((?:sidecar\\.defaults|sidecar\\.processes|sidecar\\.clients|management\\.endpoint\\.sidecars)\\.[^`]+"
+					+ "|sidecar\\.keep-alive)`");
 
 	private static Map<String, JsonNode> metadata;
 
@@ -58,7 +62,8 @@ class ConfigurationDocTests {
 		TreeSet<String> expected = new TreeSet<>();
 		for (String name : metadata.keySet()) {
 			if (name.startsWith(DEFAULTS)) {
-				// Map-keyed properties get no metadata of their own: each default has a per-sidecar twin.
+				// Map-keyed properties get no metadata of their own: each default has a
+				// per-sidecar twin.
 				expected.add(name);
 				expected.add(PROCESS + name.substring(DEFAULTS.length()));
 			}
@@ -67,8 +72,7 @@ class ConfigurationDocTests {
 			}
 		}
 		assertThat(expected).as("properties in the metadata").isNotEmpty().contains(DEFAULTS + "command");
-		assertThat(new TreeSet<>(documented.keySet())).as("properties in the tables of " + DOC)
-			.isEqualTo(expected);
+		assertThat(new TreeSet<>(documented.keySet())).as("properties in the tables of " + DOC).isEqualTo(expected);
 	}
 
 	@Test
@@ -79,8 +83,8 @@ class ConfigurationDocTests {
 			if (defaultValue == null || defaultValue.isNull()) {
 				return;
 			}
-			List<String> names = name.startsWith(DEFAULTS)
-					? List.of(name, PROCESS + name.substring(DEFAULTS.length())) : List.of(name);
+			List<String> names = name.startsWith(DEFAULTS) ? List.of(name, PROCESS + name.substring(DEFAULTS.length()))
+					: List.of(name);
 			for (String documentedName : names) {
 				assertThat(documented.get(documentedName)).as("default of " + documentedName + " in " + DOC)
 					.isEqualToIgnoringCase("`" + defaultValue.asString() + "`");
@@ -115,7 +119,10 @@ class ConfigurationDocTests {
 				+ " among " + candidates + "; is the configuration processor still run on the auto-configure module?");
 	}
 
-	/** Every property named in the first cell of a table row, with that row's default cell. */
+	/**
+	 * Every property named in the first cell of a table row, with that row's default
+	 * cell.
+	 */
 	private static Map<String, String> documentedDefaults() throws IOException {
 		Map<String, String> defaults = new LinkedHashMap<>();
 		Matcher row = ROW.matcher(Files.readString(DOC));

@@ -38,7 +38,8 @@ class DiffApiTests {
 	@Test
 	void knownTextsGiveTheirSimilarityAndBothDiffs() {
 		DiffResult result = diff(LEFT, RIGHT);
-		// 41 of the 88 characters match on each side ("The quick brown " and the second line): 2 * 41 / 88.
+		// 41 of the 88 characters match on each side ("The quick brown " and the second
+		// line): 2 * 41 / 88.
 		assertThat(result.similarity()).isEqualTo(0.9318);
 		assertThat(result.unified()).isEqualTo("""
 				--- left

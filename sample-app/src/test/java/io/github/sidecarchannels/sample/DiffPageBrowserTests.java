@@ -36,11 +36,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The page as a visitor uses it, in headless Chromium (Debian's {@code chromium} and
- * {@code chromium-driver}): type two texts, compare, see the diff; send a burst and see the chart's
- * rate move; kill the sidecar and see it come back. Screenshots go to {@code target/screenshots/}.
+ * {@code chromium-driver}): type two texts, compare, see the diff; send a burst and see
+ * the chart's rate move; kill the sidecar and see it come back. Screenshots go to
+ * {@code target/screenshots/}.
  * <p>
- * Without the browser the test fails under CI (which installs it) and is skipped elsewhere, saying
- * what to install. The context is discarded afterwards because the kill changes its restart count.
+ * Without the browser the test fails under CI (which installs it) and is skipped
+ * elsewhere, saying what to install. The context is discarded afterwards because the kill
+ * changes its restart count.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -71,16 +73,19 @@ class DiffPageBrowserTests {
 			if (inCi()) {
 				fail(missing + " (CI must install it, see .ci/run)");
 			}
-			// Said in the log too: surefire's summary only counts skipped tests, it does not say why.
+			// Said in the log too: surefire's summary only counts skipped tests, it does
+			// not say why.
 			unavailable = "Skipping the browser test: " + missing + " (it would fail under CI)";
 			LoggerFactory.getLogger(DiffPageBrowserTests.class).warn(unavailable);
 			return;
 		}
 		profile = Files.createTempDirectory("sidecar-sample-chromium-");
 		ChromeOptions options = new ChromeOptions();
-		// An explicit binary and driver keep Selenium Manager from trying to download either.
+		// An explicit binary and driver keep Selenium Manager from trying to download
+		// either.
 		options.setBinary(chromium.get().toFile());
-		// Root needs --no-sandbox; the rest keep Chromium off the (closed) network and its first-run work.
+		// Root needs --no-sandbox; the rest keep Chromium off the (closed) network and
+		// its first-run work.
 		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
@@ -132,8 +137,10 @@ class DiffPageBrowserTests {
 
 		browser.findElement(By.id("burst")).click();
 		await().atMost(WAIT).until(() -> text(By.id("status")), (status) -> status.startsWith("1000 of 1000 answered"));
-		// The panel turns the counters' growth between two polls into a rate. The current rate is back to 0
-		// one poll after the burst, possibly before a slow machine looks; the peak stays for a minute.
+		// The panel turns the counters' growth between two polls into a rate. The current
+		// rate is back to 0
+		// one poll after the burst, possibly before a slow machine looks; the peak stays
+		// for a minute.
 		await().atMost(WAIT)
 			.until(() -> Integer.parseInt(panel.findElement(By.className("peak")).getText()), (peak) -> peak > 0);
 		screenshot("burst.png");
@@ -153,8 +160,9 @@ class DiffPageBrowserTests {
 
 	private void open() {
 		browser.get("http://localhost:" + this.port + "/");
-		await().atMost(WAIT).until(() -> browser.findElements(By.cssSelector(".panel[data-sidecar='diff']")).size(),
-				(panels) -> panels == 1);
+		await().atMost(WAIT)
+			.until(() -> browser.findElements(By.cssSelector(".panel[data-sidecar='diff']")).size(),
+					(panels) -> panels == 1);
 	}
 
 	private static void type(String id, String text) {

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The dashboard's kill button: SIGKILL, then the default on-failure policy starts a new child after its
- * backoff, and the app answers again. The context is discarded afterwards, so the restart counts here
- * do not leak into other tests.
+ * The dashboard's kill button: SIGKILL, then the default on-failure policy starts a new
+ * child after its backoff, and the app answers again. The context is discarded
+ * afterwards, so the restart counts here do not leak into other tests.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -68,8 +68,8 @@ class KillAndRestartTests {
 					&& view.restarts() == before.restarts() + 1);
 		assertThat(ProcessHandle.of(before.pid()).filter(ProcessHandle::isAlive)).isEmpty();
 		assertThat(after.lastExitCode()).as("128 + SIGKILL").isEqualTo(137);
-		assertThat(after.changes()).extracting(SidecarStateLog.Change::to).containsSubsequence("RUNNING", "RESTARTING",
-				"STARTING", "RUNNING");
+		assertThat(after.changes()).extracting(SidecarStateLog.Change::to)
+			.containsSubsequence("RUNNING", "RESTARTING", "STARTING", "RUNNING");
 
 		DiffResult answer = this.http.post()
 			.uri("/api/diff")
@@ -90,8 +90,7 @@ class KillAndRestartTests {
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
-		assertThat(Prometheus.value(scrape, "sidecar_restarts_total", "sidecar=\"diff\""))
-			.isEqualTo(after.restarts());
+		assertThat(Prometheus.value(scrape, "sidecar_restarts_total", "sidecar=\"diff\"")).isEqualTo(after.restarts());
 	}
 
 	@Test

@@ -34,9 +34,10 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps {@code docs/metrics.md} in step with the meters the starter registers: after real traffic,
- * every {@code sidecar.*} meter name and tag key, and every {@code sidecar_*} Prometheus series, must
- * appear on the page, and every meter the page's table lists must exist.
+ * Keeps {@code docs/metrics.md} in step with the meters the starter registers: after real
+ * traffic, every {@code sidecar.*} meter name and tag key, and every {@code sidecar_*}
+ * Prometheus series, must appear on the page, and every meter the page's table lists must
+ * exist.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class MetricsDocTests {
@@ -96,7 +97,8 @@ class MetricsDocTests {
 		while (row.find()) {
 			tabled.add(row.group(1));
 		}
-		// The sample has no json-rpc sidecar: the meters only those register are documented all the same.
+		// The sample has no json-rpc sidecar: the meters only those register are
+		// documented all the same.
 		Set<String> expected = new TreeSet<>(registered);
 		expected.add("sidecar.handled");
 		assertThat(tabled).as("meters in the table of " + DOC).isEqualTo(expected);
@@ -118,17 +120,21 @@ class MetricsDocTests {
 	}
 
 	/**
-	 * {@code sidecar.errors} is registered on the first error only. A JSON-RPC request sent as a plain
-	 * message to this json-rpc child makes it answer with an id no call is waiting for: an
-	 * {@code unmatched} error, reported on the error channel and never handed to another caller.
+	 * {@code sidecar.errors} is registered on the first error only. A JSON-RPC request
+	 * sent as a plain message to this json-rpc child makes it answer with an id no call
+	 * is waiting for: an {@code unmatched} error, reported on the error channel and never
+	 * handed to another caller.
 	 */
 	private void provokeAnError() throws InterruptedException {
 		BlockingQueue<Message<?>> errors = new LinkedBlockingQueue<>();
 		MessageHandler collector = errors::add;
 		this.diffErrors.subscribe(collector);
 		try {
-			this.toDiff.send(MessageBuilder.withPayload("{\"jsonrpc\": \"2.0\", \"id\": \"stray\", \"method\": \"diff\", "
-					+ "\"params\": {\"left\": \"x\", \"right\": \"y\"}}").build());
+			this.toDiff.send(
+					MessageBuilder
+						.withPayload("{\"jsonrpc\": \"2.0\", \"id\": \"stray\", \"method\": \"diff\", "
+								+ "\"params\": {\"left\": \"x\", \"right\": \"y\"}}")
+						.build());
 			Message<?> error = errors.poll(30, TimeUnit.SECONDS);
 			assertThat(error).as("an error message within 30s").isInstanceOf(ErrorMessage.class);
 			assertThat(((ErrorMessage) error).getPayload().getMessage()).contains("matches no waiting call");

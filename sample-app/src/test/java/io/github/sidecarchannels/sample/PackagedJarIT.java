@@ -30,11 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The repackaged jar, run with {@code java -jar} from another directory, as a user would: the Python
- * child comes from {@code classpath:} inside the jar and imports the bundled client, a Node child
- * requires the bundled client by name, the extracted files are gone after SIGTERM, and without a web
- * server the app stays up until it is stopped. Run by surefire in the {@code integration-test} phase,
- * after {@code package} built the jar.
+ * The repackaged jar, run with {@code java -jar} from another directory, as a user would:
+ * the Python child comes from {@code classpath:} inside the jar and imports the bundled
+ * client, a Node child requires the bundled client by name, the extracted files are gone
+ * after SIGTERM, and without a web server the app stays up until it is stopped. Run by
+ * surefire in the {@code integration-test} phase, after {@code package} built the jar.
  */
 class PackagedJarIT {
 
@@ -64,7 +64,8 @@ class PackagedJarIT {
 	void jarCarriesTheScriptButNoCopyOfTheClient() throws IOException {
 		try (JarFile jar = new JarFile(jar().toFile())) {
 			assertThat(jar.getEntry("BOOT-INF/classes/sidecars/diff_sidecar.py")).isNotNull();
-			assertThat(jar.stream().map((entry) -> entry.getName()).filter((name) -> name.endsWith("sidecar_channel.py")))
+			assertThat(
+					jar.stream().map((entry) -> entry.getName()).filter((name) -> name.endsWith("sidecar_channel.py")))
 				.isEmpty();
 		}
 	}
@@ -72,8 +73,7 @@ class PackagedJarIT {
 	@Test
 	void pythonAndNodeChildrenRunFromTheJarWithTheBundledClients() throws Exception {
 		Path script = this.temp.resolve("node_client.js");
-		Files.writeString(script, "'use strict';\n"
-				+ "const { serve } = require('sidecar-channel');\n"
+		Files.writeString(script, "'use strict';\n" + "const { serve } = require('sidecar-channel');\n"
 				+ "console.error('node client at ' + require.resolve('sidecar-channel'));\n"
 				+ "serve((message) => message).catch((err) => { console.error(err); process.exitCode = 1; });\n");
 		start("--server.port=0", "--sidecar.processes.node.command[0]=node",
@@ -85,8 +85,7 @@ class PackagedJarIT {
 		assertThat(diff.get("similarity").asDouble()).isEqualTo(0.75);
 		assertThat(diff.get("unified").asString()).contains("-abcd").contains("+bcde");
 		String pythonCommand = get(port, "/api/sidecars").toString();
-		assertThat(pythonCommand).contains(tmp.toString() + "/sidecar-channels-")
-			.contains("/sidecars/diff_sidecar.py");
+		assertThat(pythonCommand).contains(tmp.toString() + "/sidecar-channels-").contains("/sidecars/diff_sidecar.py");
 		Path nodeClient = Path.of(awaitOutput(NODE_CLIENT).group(1));
 		assertThat(nodeClient.toString()).startsWith(tmp.toString())
 			.endsWith("META-INF/sidecar-channels/clients/node/sidecar-channel/sidecar-channel.js");
@@ -121,8 +120,9 @@ class PackagedJarIT {
 	private void start(String... arguments) throws IOException {
 		Path tmp = Files.createDirectories(this.temp.resolve("tmp"));
 		Path workingDirectory = Files.createDirectories(this.temp.resolve("elsewhere"));
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-			.toString(), "-Djava.io.tmpdir=" + tmp, "-jar", jar().toString()));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.io.tmpdir=" + tmp,
+						"-jar", jar().toString()));
 		command.addAll(List.of(arguments));
 		this.application = new ProcessBuilder(command).directory(workingDirectory.toFile())
 			.redirectErrorStream(true)
@@ -143,8 +143,8 @@ class PackagedJarIT {
 	}
 
 	private Matcher awaitOutput(Pattern pattern) {
-		return await().atMost(STARTUP).failFast("the application exited:\n" + this.output,
-				() -> !this.application.isAlive())
+		return await().atMost(STARTUP)
+			.failFast("the application exited:\n" + this.output, () -> !this.application.isAlive())
 			.until(() -> pattern.matcher(this.output), Matcher::find);
 	}
 

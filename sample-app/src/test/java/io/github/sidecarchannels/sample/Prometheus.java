@@ -44,7 +44,8 @@ final class Prometheus {
 	/**
 	 * @param scrape the text of {@code /actuator/prometheus}
 	 * @param prefix a name prefix, e.g. {@code sidecar_}
-	 * @return the names of the series starting with it (without labels), in order of appearance
+	 * @return the names of the series starting with it (without labels), in order of
+	 * appearance
 	 */
 	static Set<String> names(String scrape, String prefix) {
 		Set<String> names = new LinkedHashSet<>();

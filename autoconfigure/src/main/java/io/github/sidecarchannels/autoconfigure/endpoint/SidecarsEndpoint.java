@@ -18,8 +18,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code sidecars} Actuator endpoint: read lists every sidecar with its status; write on a name
- * restarts that sidecar (also the way out of FAILED).
+ * The {@code sidecars} Actuator endpoint: read lists every sidecar with its status; write
+ * on a name restarts that sidecar (also the way out of FAILED).
  */
 @Endpoint(id = "sidecars")
 public class SidecarsEndpoint {
@@ -58,7 +58,8 @@ public class SidecarsEndpoint {
 	/**
 	 * Restart a sidecar (stop, then start).
 	 * @param name the sidecar's name
-	 * @return its status after the restart, or {@code null} (404) when there is no such sidecar
+	 * @return its status after the restart, or {@code null} (404) when there is no such
+	 * sidecar
 	 */
 	@WriteOperation
 	public @Nullable SidecarDescriptor restart(@Selector String name) {
@@ -88,11 +89,13 @@ public class SidecarsEndpoint {
 	 *
 	 * @param state its lifecycle state
 	 * @param pid the running child's process id, or -1 when none runs
-	 * @param uptime how long the current child has been running (ISO-8601, e.g. {@code PT1M2S}), or
-	 * {@code null} when none runs
+	 * @param uptime how long the current child has been running (ISO-8601, e.g.
+	 * {@code PT1M2S}), or {@code null} when none runs
 	 * @param restarts automatic restarts since the sidecar was created
-	 * @param lastExitCode the last child's exit status, or {@code null} if none has exited yet
-	 * @param lastFailure why the sidecar last failed or its child last exited, or {@code null}
+	 * @param lastExitCode the last child's exit status, or {@code null} if none has
+	 * exited yet
+	 * @param lastFailure why the sidecar last failed or its child last exited, or
+	 * {@code null}
 	 * @param instances each instance of its pool: state, pid, restarts, outstanding
 	 */
 	public record SidecarDescriptor(SidecarState state, long pid, @Nullable String uptime, int restarts,
@@ -101,8 +104,8 @@ public class SidecarsEndpoint {
 
 		static SidecarDescriptor of(SidecarStatus status) {
 			String uptime = (status.uptime() != null) ? status.uptime().toString() : null;
-			return new SidecarDescriptor(status.state(), status.pid(), uptime, status.restarts(),
-					status.lastExitCode(), status.lastFailure(), status.instances());
+			return new SidecarDescriptor(status.state(), status.pid(), uptime, status.restarts(), status.lastExitCode(),
+					status.lastFailure(), status.instances());
 		}
 
 	}

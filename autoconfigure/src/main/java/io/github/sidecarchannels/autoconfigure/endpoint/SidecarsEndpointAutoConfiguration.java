@@ -11,8 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers the {@link SidecarsEndpoint} when {@code spring-boot-actuator} is present and the endpoint
- * is available (enabled and exposed).
+ * Registers the {@link SidecarsEndpoint} when {@code spring-boot-actuator} is present and
+ * the endpoint is available (enabled and exposed).
  */
 @AutoConfiguration(after = SidecarAutoConfiguration.class,
 		afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration")
@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(SidecarRegistry.class)
 public final class SidecarsEndpointAutoConfiguration {
 
-	// On the method for the same reason as the health condition: a class-level one would be loaded
+	// On the method for the same reason as the health condition: a class-level one would
+	// be loaded
 	// before the class condition could skip this configuration where Actuator is missing.
 	@Bean
 	@ConditionalOnMissingBean

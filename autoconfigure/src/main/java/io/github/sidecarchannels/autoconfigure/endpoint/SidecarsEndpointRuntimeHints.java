@@ -8,8 +8,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.util.ClassUtils;
 
 /**
- * Lets Jackson write the {@code sidecars} endpoint's records in a native image. Skipped without
- * Actuator, whose {@code OperationResponseBody} the records implement.
+ * Lets Jackson write the {@code sidecars} endpoint's records in a native image. Skipped
+ * without Actuator, whose {@code OperationResponseBody} the records implement.
  */
 class SidecarsEndpointRuntimeHints implements RuntimeHintsRegistrar {
 

@@ -16,10 +16,11 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Health of the sidecars, contributed as {@code sidecars} with one member per sidecar (so each has its
- * own path, {@code /actuator/health/sidecars/<name>}). A sidecar is DOWN when it is FAILED and UP
- * otherwise, with its state, pid, uptime, restarts, last exit code, last failure and instances as details; the
- * {@code sidecars} status aggregates them, so it is DOWN when any sidecar is FAILED.
+ * Health of the sidecars, contributed as {@code sidecars} with one member per sidecar (so
+ * each has its own path, {@code /actuator/health/sidecars/<name>}). A sidecar is DOWN
+ * when it is FAILED and UP otherwise, with its state, pid, uptime, restarts, last exit
+ * code, last failure and instances as details; the {@code sidecars} status aggregates
+ * them, so it is DOWN when any sidecar is FAILED.
  */
 public final class SidecarsHealthContributor implements CompositeHealthContributor {
 

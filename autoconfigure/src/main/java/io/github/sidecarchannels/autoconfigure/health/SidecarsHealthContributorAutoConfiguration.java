@@ -11,8 +11,9 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.context.annotation.Bean;
 
 /**
- * Contributes {@link SidecarsHealthContributor} as {@code sidecars} when {@code spring-boot-health} is
- * present and {@code management.health.sidecars.enabled} is not false.
+ * Contributes {@link SidecarsHealthContributor} as {@code sidecars} when
+ * {@code spring-boot-health} is present and {@code management.health.sidecars.enabled} is
+ * not false.
  */
 @AutoConfiguration(after = SidecarAutoConfiguration.class,
 		afterName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
@@ -20,8 +21,10 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(SidecarRegistry.class)
 public final class SidecarsHealthContributorAutoConfiguration {
 
-	// The health condition stays on the method: as a class condition it would be loaded even where
-	// spring-boot-health is missing, before the class condition above could skip this configuration.
+	// The health condition stays on the method: as a class condition it would be loaded
+	// even where
+	// spring-boot-health is missing, before the class condition above could skip this
+	// configuration.
 	@Bean
 	@ConditionalOnMissingBean(name = "sidecarsHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("sidecars")

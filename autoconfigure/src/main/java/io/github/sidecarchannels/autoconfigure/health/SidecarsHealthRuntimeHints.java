@@ -8,8 +8,8 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
- * Lets Jackson write the health details in a native image: their values are JDK types and the
- * {@link SidecarState} enum.
+ * Lets Jackson write the health details in a native image: their values are JDK types and
+ * the {@link SidecarState} enum.
  */
 class SidecarsHealthRuntimeHints implements RuntimeHintsRegistrar {
 

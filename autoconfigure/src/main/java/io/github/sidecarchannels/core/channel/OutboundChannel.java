@@ -66,7 +66,8 @@ public final class OutboundChannel implements MessageChannel {
 
 		/**
 		 * @param message the converted message
-		 * @param timeoutNanos how long to wait for room; negative to wait as long as it takes
+		 * @param timeoutNanos how long to wait for room; negative to wait as long as it
+		 * takes
 		 * @return false if no room freed up in time
 		 * @throws InterruptedException if interrupted while waiting
 		 */

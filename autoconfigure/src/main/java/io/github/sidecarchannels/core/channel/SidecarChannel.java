@@ -10,10 +10,10 @@ import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.SubscribableChannel;
 
 /**
- * A channel whose subscribers run on the sending thread, one after the other: for inbound messages that
- * is the sidecar's reading thread, so a slow subscriber slows the child down instead of growing a queue.
- * A message nobody handles, or one a subscriber throws on, goes to the owner's callbacks to be reported;
- * nothing is dropped silently.
+ * A channel whose subscribers run on the sending thread, one after the other: for inbound
+ * messages that is the sidecar's reading thread, so a slow subscriber slows the child
+ * down instead of growing a queue. A message nobody handles, or one a subscriber throws
+ * on, goes to the owner's callbacks to be reported; nothing is dropped silently.
  */
 public final class SidecarChannel implements SubscribableChannel {
 

@@ -1,8 +1,8 @@
 package io.github.sidecarchannels.core.concurrent;
 
 /**
- * The one place sidecar threads come from, so every thread in a thread dump says which sidecar it
- * serves and what it does: {@code sidecar-<name>-<role>}.
+ * The one place sidecar threads come from, so every thread in a thread dump says which
+ * sidecar it serves and what it does: {@code sidecar-<name>-<role>}.
  */
 public final class SidecarThreads {
 
@@ -13,8 +13,8 @@ public final class SidecarThreads {
 	 * @param sidecarName the sidecar the thread serves
 	 * @param role what it does, e.g. {@code reader}
 	 * @param task its work
-	 * @return an unstarted daemon thread: the application's lifecycle, not these threads, decides when
-	 * the JVM may exit
+	 * @return an unstarted daemon thread: the application's lifecycle, not these threads,
+	 * decides when the JVM may exit
 	 */
 	public static Thread daemon(String sidecarName, String role, Runnable task) {
 		Thread thread = new Thread(task, name(sidecarName, role));

@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.messaging.converter.MessageConversionException;
 
 /**
- * A {@link PayloadConverter} that writes objects as JSON and binds JSON payloads to any type Jackson can
- * bind, generic ones included; {@code byte[]}, {@code String} and {@code ByteBuffer} pass as they are.
+ * A {@link PayloadConverter} that writes objects as JSON and binds JSON payloads to any
+ * type Jackson can bind, generic ones included; {@code byte[]}, {@code String} and
+ * {@code ByteBuffer} pass as they are.
  */
 public final class JacksonPayloadConverter implements PayloadConverter {
 

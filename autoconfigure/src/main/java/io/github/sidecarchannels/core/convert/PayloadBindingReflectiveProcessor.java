@@ -8,8 +8,8 @@ import org.springframework.aot.hint.ReflectionHints;
 import org.springframework.aot.hint.annotation.SimpleReflectiveProcessor;
 
 /**
- * AOT hints for methods that are invoked reflectively with parameters bound from JSON, such as
- * {@link io.github.sidecarchannels.core.SidecarListener} methods.
+ * AOT hints for methods that are invoked reflectively with parameters bound from JSON,
+ * such as {@link io.github.sidecarchannels.core.SidecarListener} methods.
  */
 public final class PayloadBindingReflectiveProcessor extends SimpleReflectiveProcessor {
 

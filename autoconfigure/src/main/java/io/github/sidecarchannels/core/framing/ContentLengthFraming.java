@@ -7,11 +7,13 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The base protocol of the Language Server Protocol: {@code Content-Length: N\r\n\r\n}, then N payload
- * bytes. Written exactly so; read leniently: header names are case-insensitive, blanks around the value
- * are ignored, other headers ({@code Content-Type}) and lines without a colon are skipped. A header block
- * without exactly one valid length, with a length over the maximum message size, or longer than
- * {@value #MAX_HEADER_BLOCK} bytes is a protocol violation: the stream can no longer be trusted.
+ * The base protocol of the Language Server Protocol: {@code Content-Length: N\r\n\r\n},
+ * then N payload bytes. Written exactly so; read leniently: header names are
+ * case-insensitive, blanks around the value are ignored, other headers
+ * ({@code Content-Type}) and lines without a colon are skipped. A header block without
+ * exactly one valid length, with a length over the maximum message size, or longer than
+ * {@value #MAX_HEADER_BLOCK} bytes is a protocol violation: the stream can no longer be
+ * trusted.
  */
 public final class ContentLengthFraming implements Framing {
 
@@ -27,7 +29,10 @@ public final class ContentLengthFraming implements Framing {
 	/** The most a header can take: the prefix, ten digits and the blank line. */
 	private static final int MAX_HEADER = PREFIX.length + 10 + SEPARATOR.length;
 
-	/** Compiled once: {@code String.split} compiles a two-character separator on every call. */
+	/**
+	 * Compiled once: {@code String.split} compiles a two-character separator on every
+	 * call.
+	 */
 	private static final Pattern LINE_END = Pattern.compile("\r\n", Pattern.LITERAL);
 
 	@Override
@@ -73,8 +78,8 @@ public final class ContentLengthFraming implements Framing {
 	}
 
 	/**
-	 * Collects the header block byte by byte (it is small), then hands a body that arrived whole on in
-	 * place and copies only a body split across reads.
+	 * Collects the header block byte by byte (it is small), then hands a body that
+	 * arrived whole on in place and copies only a body split across reads.
 	 */
 	static final class Decoder implements FrameDecoder {
 
@@ -105,11 +110,14 @@ public final class ContentLengthFraming implements Framing {
 			}
 		}
 
-		/** @return whether the block is complete (its blank line read) */
 		/**
-		 * Nearly every peer writes exactly {@code Content-Length: N\r\n\r\n}: that block is parsed in place,
-		 * without copying it byte by byte or building strings. Anything else (other headers, other spelling,
-		 * a block split across reads, a length over the limit) takes the general path, errors included.
+		 * @return whether the block is complete (its blank line read)
+		 */
+		/**
+		 * Nearly every peer writes exactly {@code Content-Length: N\r\n\r\n}: that block
+		 * is parsed in place, without copying it byte by byte or building strings.
+		 * Anything else (other headers, other spelling, a block split across reads, a
+		 * length over the limit) takes the general path, errors included.
 		 * @return whether a frame's header block was consumed
 		 */
 		private boolean startUsualFrame(ByteBuffer input, FrameSink sink) {

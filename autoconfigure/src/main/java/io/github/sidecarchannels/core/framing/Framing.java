@@ -6,18 +6,21 @@ import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.Transport;
 
 /**
- * How one message is laid on the wire and found again. Implementations are small and stateless;
- * the per-connection state lives in the {@link FrameDecoder} each connection gets.
+ * How one message is laid on the wire and found again. Implementations are small and
+ * stateless; the per-connection state lives in the {@link FrameDecoder} each connection
+ * gets.
  */
 public interface Framing {
 
 	/**
-	 * @return the most bytes this framing adds to a payload (content-length headers vary with the length)
+	 * @return the most bytes this framing adds to a payload (content-length headers vary
+	 * with the length)
 	 */
 	int overhead();
 
 	/**
-	 * @return whether many frames may share one write call (false where one write is one message)
+	 * @return whether many frames may share one write call (false where one write is one
+	 * message)
 	 */
 	boolean coalesces();
 
@@ -29,7 +32,8 @@ public interface Framing {
 	String rejectionReason(ByteBuffer payload);
 
 	/**
-	 * Write the header of a frame for a payload of the given length (the payload follows it).
+	 * Write the header of a frame for a payload of the given length (the payload follows
+	 * it).
 	 * @param payloadLength the payload's length
 	 * @param target where to put the header
 	 */

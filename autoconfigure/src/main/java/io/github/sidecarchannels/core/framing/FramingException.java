@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The child broke the framing so badly that the stream is out of sync and the connection must end.
+ * The child broke the framing so badly that the stream is out of sync and the connection
+ * must end.
  */
 public class FramingException extends IOException {
 

@@ -44,8 +44,8 @@ public final class LengthPrefixedFraming implements Framing {
 	}
 
 	/**
-	 * Frames that arrive whole are handed on in place; only a frame split across reads is copied, into a
-	 * buffer sized to that frame after its length was checked.
+	 * Frames that arrive whole are handed on in place; only a frame split across reads is
+	 * copied, into a buffer sized to that frame after its length was checked.
 	 */
 	static final class Decoder implements FrameDecoder {
 
@@ -85,7 +85,8 @@ public final class LengthPrefixedFraming implements Framing {
 				int length = checkedLength(bigEndianInt(this.header, 0), this.header);
 				this.header.clear();
 				if (length == 0) {
-					// nothing more to wait for: an empty frame is complete with its header
+					// nothing more to wait for: an empty frame is complete with its
+					// header
 					sink.frame(new byte[0], 0);
 				}
 				else {
@@ -130,9 +131,8 @@ public final class LengthPrefixedFraming implements Framing {
 		private int checkedLength(int rawLength, ByteBuffer headerBytes) throws FramingException {
 			long length = Integer.toUnsignedLong(rawLength);
 			if (length > this.maxMessageSize) {
-				throw new FramingException("length header announces " + length
-						+ " bytes, more than max-message-size (" + this.maxMessageSize + " bytes); first bytes: "
-						+ FramingException.hexPrefix(headerBytes, 16));
+				throw new FramingException("length header announces " + length + " bytes, more than max-message-size ("
+						+ this.maxMessageSize + " bytes); first bytes: " + FramingException.hexPrefix(headerBytes, 16));
 			}
 			return (int) length;
 		}

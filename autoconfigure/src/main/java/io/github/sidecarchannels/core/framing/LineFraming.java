@@ -9,12 +9,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * UTF-8 text, one message per {@code \n}-terminated line; a {@code \r} before the {@code \n} is dropped
- * on input.
+ * UTF-8 text, one message per {@code \n}-terminated line; a {@code \r} before the
+ * {@code \n} is dropped on input.
  * <p>
- * Invalid UTF-8 is delivered with U+FFFD in place of the bad bytes and reported as {@code invalid-utf8},
- * so one bad byte never stops the channel. A line longer than the maximum message size is reported as
- * {@code oversize-line} and skipped up to the next newline, after which decoding resumes.
+ * Invalid UTF-8 is delivered with U+FFFD in place of the bad bytes and reported as
+ * {@code invalid-utf8}, so one bad byte never stops the channel. A line longer than the
+ * maximum message size is reported as {@code oversize-line} and skipped up to the next
+ * newline, after which decoding resumes.
  */
 public final class LineFraming implements Framing {
 
@@ -22,9 +23,11 @@ public final class LineFraming implements Framing {
 
 	private static final byte CARRIAGE_RETURN = '\r';
 
-	/** Eight bytes of a heap array at once; little-endian, so the lowest set flag is the first byte. */
-	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-			ByteOrder.LITTLE_ENDIAN);
+	/**
+	 * Eight bytes of a heap array at once; little-endian, so the lowest set flag is the
+	 * first byte.
+	 */
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
 	private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
@@ -49,7 +52,8 @@ public final class LineFraming implements Framing {
 			return "a message sent with lines framing must not contain a newline (found one at byte "
 					+ (newline - payload.position()) + "); use length-prefixed framing for multi-line payloads";
 		}
-		// The reader drops a \r before the newline (CRLF lines), so this one would arrive without it.
+		// The reader drops a \r before the newline (CRLF lines), so this one would arrive
+		// without it.
 		if (payload.hasRemaining() && payload.get(payload.limit() - 1) == CARRIAGE_RETURN) {
 			return "a message sent with lines framing must not end with a carriage return (\\r): line readers "
 					+ "(this one included) take it for part of a CRLF line end and strip it; remove it, or use "
@@ -58,7 +62,9 @@ public final class LineFraming implements Framing {
 		return null;
 	}
 
-	/** @return the absolute index of the first newline at or after the position, or -1 */
+	/**
+	 * @return the absolute index of the first newline at or after the position, or -1
+	 */
 	static int indexOfNewline(ByteBuffer input) {
 		if (input.hasArray()) {
 			int offset = input.arrayOffset();
@@ -74,9 +80,10 @@ public final class LineFraming implements Framing {
 	}
 
 	/**
-	 * C2 on JDK 17 does not vectorise a byte search loop, so the array is scanned eight bytes per step:
-	 * XOR with eight newlines turns each newline into a zero byte, and {@code (w - 0x01..) & ~w & 0x80..}
-	 * flags zero bytes. Flags above the first zero byte can be false (borrows), the lowest one never is.
+	 * C2 on JDK 17 does not vectorise a byte search loop, so the array is scanned eight
+	 * bytes per step: XOR with eight newlines turns each newline into a zero byte, and
+	 * {@code (w - 0x01..) & ~w & 0x80..} flags zero bytes. Flags above the first zero
+	 * byte can be false (borrows), the lowest one never is.
 	 * @return the array index of the first newline in {@code [from, to)}, or -1
 	 */
 	static int indexOfNewline(byte[] array, int from, int to) {
@@ -152,7 +159,10 @@ public final class LineFraming implements Framing {
 			}
 		}
 
-		/** Append input up to {@code end} to the partial line; false when the line became too long. */
+		/**
+		 * Append input up to {@code end} to the partial line; false when the line became
+		 * too long.
+		 */
 		private boolean keepPartial(ByteBuffer input, int end, FrameDecoder.FrameSink sink) {
 			int length = end - input.position();
 			if (!this.skippingOversizeLine && this.partialLength + length > this.partialCap) {
@@ -206,7 +216,8 @@ public final class LineFraming implements Framing {
 			}
 			String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
 			if (text.indexOf('\uFFFD') >= 0 && !isValidUtf8(bytes, offset, length)) {
-				sink.problem("invalid-utf8", "a line with invalid UTF-8 was delivered with U+FFFD replacing the bad bytes", false);
+				sink.problem("invalid-utf8",
+						"a line with invalid UTF-8 was delivered with U+FFFD replacing the bad bytes", false);
 			}
 			sink.frame(text, length);
 		}

@@ -3,8 +3,8 @@ package io.github.sidecarchannels.core.framing;
 import java.nio.ByteBuffer;
 
 /**
- * SOCK_SEQPACKET: the kernel keeps boundaries, so a record is a message and nothing is added.
- * The reader hands each record to the decoder whole.
+ * SOCK_SEQPACKET: the kernel keeps boundaries, so a record is a message and nothing is
+ * added. The reader hands each record to the decoder whole.
  */
 public final class RecordFraming implements Framing {
 
@@ -23,7 +23,8 @@ public final class RecordFraming implements Framing {
 	@Override
 	public String rejectionReason(ByteBuffer payload) {
 		// An empty record reads as end of input on the child's side.
-		return payload.hasRemaining() ? null : "an empty message cannot be sent on seqpacket (the child would read it as end of input)";
+		return payload.hasRemaining() ? null
+				: "an empty message cannot be sent on seqpacket (the child would read it as end of input)";
 	}
 
 	@Override

@@ -15,8 +15,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The sidecar meters, all tagged {@code sidecar=<name>}. Meters are looked up once, so the hot path is
- * a counter increment.
+ * The sidecar meters, all tagged {@code sidecar=<name>}. Meters are looked up once, so
+ * the hot path is a counter increment.
  */
 public final class MicrometerSidecarMetrics implements SidecarMetrics {
 
@@ -34,7 +34,9 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 
 	private final Counter restarts;
 
-	/** By method, then outcome; methods are the application's own, so the set stays small. */
+	/**
+	 * By method, then outcome; methods are the application's own, so the set stays small.
+	 */
 	private final Map<String, Map<Outcome, Timer>> requests = new ConcurrentHashMap<>();
 
 	private final Map<String, Timer> handled = new ConcurrentHashMap<>();
@@ -53,7 +55,8 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 	/**
 	 * @param registry where the meters go
 	 * @param sidecarName the {@code sidecar} tag
-	 * @param instance the {@code instance} tag: which instance of the sidecar's pool (0-based)
+	 * @param instance the {@code instance} tag: which instance of the sidecar's pool
+	 * (0-based)
 	 * @param state read by the {@code sidecar.up} gauge (1 while this instance is ready)
 	 */
 	public MicrometerSidecarMetrics(MeterRegistry registry, String sidecarName, int instance,
@@ -105,10 +108,11 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 	private Map<Outcome, Timer> requestTimers(String method) {
 		Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
 		for (Outcome outcome : Outcome.values()) {
-			timers.put(outcome, Timer.builder("sidecar.requests")
-				.description("Request/reply exchanges (raw requests and JSON-RPC calls) with the sidecar")
-				.tags(this.tags.and("method", method, "outcome", outcome.tag()))
-				.register(this.registry));
+			timers.put(outcome,
+					Timer.builder("sidecar.requests")
+						.description("Request/reply exchanges (raw requests and JSON-RPC calls) with the sidecar")
+						.tags(this.tags.and("method", method, "outcome", outcome.tag()))
+						.register(this.registry));
 		}
 		return timers;
 	}
@@ -120,18 +124,24 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 
 	@Override
 	public void handled(String method, String outcome, long nanos) {
-		this.handled.computeIfAbsent(method + " " + outcome, (key) -> Timer.builder("sidecar.handled")
-			.description("Calls from the sidecar's child answered by the application")
-			.tags(this.tags.and("method", method, "outcome", outcome))
-			.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+		this.handled
+			.computeIfAbsent(method + " " + outcome,
+					(key) -> Timer.builder("sidecar.handled")
+						.description("Calls from the sidecar's child answered by the application")
+						.tags(this.tags.and("method", method, "outcome", outcome))
+						.register(this.registry))
+			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
 	public void error(String type) {
-		this.errors.computeIfAbsent(type, (key) -> Counter.builder("sidecar.errors")
-			.description("Problems the sidecar met, by type")
-			.tags(this.tags.and("type", key))
-			.register(this.registry)).increment();
+		this.errors
+			.computeIfAbsent(type,
+					(key) -> Counter.builder("sidecar.errors")
+						.description("Problems the sidecar met, by type")
+						.tags(this.tags.and("type", key))
+						.register(this.registry))
+			.increment();
 	}
 
 	@Override

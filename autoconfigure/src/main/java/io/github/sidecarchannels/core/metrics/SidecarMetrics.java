@@ -1,7 +1,8 @@
 package io.github.sidecarchannels.core.metrics;
 
 /**
- * What a sidecar reports about its traffic. {@link #NONE} when no meter registry is around.
+ * What a sidecar reports about its traffic. {@link #NONE} when no meter registry is
+ * around.
  */
 public interface SidecarMetrics {
 
@@ -55,7 +56,8 @@ public interface SidecarMetrics {
 	/**
 	 * A call from the child was answered (or refused).
 	 * @param method the method, or {@code unknown} when no handler has that name
-	 * @param outcome {@code success}, {@code error} (an error response) or {@code busy} (refused)
+	 * @param outcome {@code success}, {@code error} (an error response) or {@code busy}
+	 * (refused)
 	 * @param nanos how long the handler took
 	 */
 	default void handled(String method, String outcome, long nanos) {

@@ -17,25 +17,30 @@ import io.github.sidecarchannels.core.transport.SocketPair;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns a definition into a {@link ProcessBuilder} wired to the child's end of the socketpair. Checks
- * the program and working directory first, so a typo fails with the setting to fix instead of an
- * errno.
+ * Turns a definition into a {@link ProcessBuilder} wired to the child's end of the
+ * socketpair. Checks the program and working directory first, so a typo fails with the
+ * setting to fix instead of an errno.
  */
 public final class ChildCommand {
 
 	/**
-	 * Moves the socket from stdin to fd 3, points stdin at /dev/null and stdout at stderr, then becomes
-	 * the real program: no native code needed to place a descriptor at fd 3.
+	 * Moves the socket from stdin to fd 3, points stdin at /dev/null and stdout at
+	 * stderr, then becomes the real program: no native code needed to place a descriptor
+	 * at fd 3.
 	 */
 	private static final String FD3_TRAMPOLINE = "exec 3<&0 </dev/null >&2; exec \"$0\" \"$@\"";
 
 	/**
-	 * util-linux {@code setsid}: started from the JVM the child is never a process-group leader, so it
-	 * calls setsid(2) and execs the program in place (same pid), which then leads a session of its own.
+	 * util-linux {@code setsid}: started from the JVM the child is never a process-group
+	 * leader, so it calls setsid(2) and execs the program in place (same pid), which then
+	 * leads a session of its own.
 	 */
 	private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
-	/** The version of the child contract (docs/protocol.md) the parent speaks: SIDECAR_PROTOCOL_VERSION. */
+	/**
+	 * The version of the child contract (docs/protocol.md) the parent speaks:
+	 * SIDECAR_PROTOCOL_VERSION.
+	 */
 	public static final int PROTOCOL_VERSION = 2;
 
 	private ChildCommand() {
@@ -73,9 +78,10 @@ public final class ChildCommand {
 	}
 
 	/**
-	 * A session of its own keeps the child out of the application's process group (a terminal's Ctrl+C
-	 * reaches the application only, which then stops its children gracefully) and lets
-	 * {@link ProcessTree} find every descendant, even those re-parented to init.
+	 * A session of its own keeps the child out of the application's process group (a
+	 * terminal's Ctrl+C reaches the application only, which then stops its children
+	 * gracefully) and lets {@link ProcessTree} find every descendant, even those
+	 * re-parented to init.
 	 */
 	private static List<String> inNewSession(List<String> command) {
 		Path setsid = setsid();
@@ -87,7 +93,10 @@ public final class ChildCommand {
 		return wrapped;
 	}
 
-	/** @return whether children are started as leaders of their own session (util-linux setsid is installed) */
+	/**
+	 * @return whether children are started as leaders of their own session (util-linux
+	 * setsid is installed)
+	 */
 	public static boolean startsInOwnSession() {
 		return setsid() != null;
 	}
@@ -124,16 +133,19 @@ public final class ChildCommand {
 		}
 	}
 
-	/** Appended, so that a child's own copy of a client, earlier on its path, still wins. */
+	/**
+	 * Appended, so that a child's own copy of a client, earlier on its path, still wins.
+	 */
 	private static void appendPath(Map<String, String> environment, String variable, Path directory) {
 		String current = environment.get(variable);
-		environment.put(variable,
-				(current == null || current.isEmpty()) ? directory.toString() : current + File.pathSeparator + directory);
+		environment.put(variable, (current == null || current.isEmpty()) ? directory.toString()
+				: current + File.pathSeparator + directory);
 	}
 
 	/**
 	 * @param definition what to run
-	 * @throws SidecarConfigurationException naming the property when the command is unusable
+	 * @throws SidecarConfigurationException naming the property when the command is
+	 * unusable
 	 */
 	public static void checkCommand(SidecarDefinition definition) {
 		List<String> command = definition.command();
@@ -152,7 +164,10 @@ public final class ChildCommand {
 		return directory;
 	}
 
-	/** The JDK looks programs up on the application's PATH; so do we, to say clearly when it fails. */
+	/**
+	 * The JDK looks programs up on the application's PATH; so do we, to say clearly when
+	 * it fails.
+	 */
 	private static String resolveProgram(SidecarDefinition definition, Path workingDirectory) {
 		String program = definition.command().get(0);
 		if (program.contains("/")) {
@@ -171,9 +186,8 @@ public final class ChildCommand {
 				}
 			}
 		}
-		throw new SidecarConfigurationException(definition.name(), "command",
-				"the program '" + program + "' was not found on the PATH (" + searchPath
-						+ "); install it or give its absolute path");
+		throw new SidecarConfigurationException(definition.name(), "command", "the program '" + program
+				+ "' was not found on the PATH (" + searchPath + "); install it or give its absolute path");
 	}
 
 	private static String checkedExecutable(SidecarDefinition definition, Path path, String program) {

@@ -27,28 +27,34 @@ import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.core.io.support.ResourcePatternUtils;
 
 /**
- * Real files for the {@code classpath:} locations in sidecar commands and working directories, and for
- * the bundled child clients: a child process can only open files.
+ * Real files for the {@code classpath:} locations in sidecar commands and working
+ * directories, and for the bundled child clients: a child process can only open files.
  * <p>
- * A location on an exploded classpath ({@code file:} URL, e.g. {@code target/classes} under
- * {@code spring-boot:run} or in tests) is used in place. A location inside a jar (including Spring
- * Boot's nested jars) is extracted, once, into a private temporary directory (mode 0700) that
- * {@link #close()} removes; the extracted tree mirrors the classpath, so a script and the working
- * directory it lives in resolve to the same files. A file is extracted together with the rest of its
- * directory (recursively), so that a script finds the modules next to it as it does on an exploded
- * classpath; a file at the classpath root comes alone. Jars do not carry Unix modes reliably, so
- * extracted files are owner-read/write, plus owner-execute for files that start with {@code #!} and for
+ * A location on an exploded classpath ({@code file:} URL, e.g. {@code target/classes}
+ * under {@code spring-boot:run} or in tests) is used in place. A location inside a jar
+ * (including Spring Boot's nested jars) is extracted, once, into a private temporary
+ * directory (mode 0700) that {@link #close()} removes; the extracted tree mirrors the
+ * classpath, so a script and the working directory it lives in resolve to the same files.
+ * A file is extracted together with the rest of its directory (recursively), so that a
+ * script finds the modules next to it as it does on an exploded classpath; a file at the
+ * classpath root comes alone. Jars do not carry Unix modes reliably, so extracted files
+ * are owner-read/write, plus owner-execute for files that start with {@code #!} and for
  * the program ({@code command[0]}).
  * <p>
- * One instance belongs to one application context (or registry): the extracted files live as long as
- * it does and must outlive the children that use them.
+ * One instance belongs to one application context (or registry): the extracted files live
+ * as long as it does and must outlive the children that use them.
  */
 public final class ChildFiles implements AutoCloseable {
 
-	/** The prefix marking a classpath location in a command element or working directory. */
+	/**
+	 * The prefix marking a classpath location in a command element or working directory.
+	 */
 	public static final String PREFIX = "classpath:";
 
-	/** Where the starter jar carries the child clients ({@code python/} and {@code node/} below it). */
+	/**
+	 * Where the starter jar carries the child clients ({@code python/} and {@code node/}
+	 * below it).
+	 */
 	public static final String CLIENTS_LOCATION = "META-INF/sidecar-channels/clients/";
 
 	private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
@@ -67,7 +73,8 @@ public final class ChildFiles implements AutoCloseable {
 	private boolean closed;
 
 	/**
-	 * @param resourceLoader loads the classpath locations, typically the application context
+	 * @param resourceLoader loads the classpath locations, typically the application
+	 * context
 	 */
 	public ChildFiles(ResourceLoader resourceLoader) {
 		this.resolver = ResourcePatternUtils.getResourcePatternResolver(resourceLoader);
@@ -82,13 +89,14 @@ public final class ChildFiles implements AutoCloseable {
 	}
 
 	/**
-	 * Replaces every {@code classpath:} element of a command with the path of a real file (or directory,
-	 * for a location ending with '/'). Other elements are returned unchanged.
+	 * Replaces every {@code classpath:} element of a command with the path of a real file
+	 * (or directory, for a location ending with '/'). Other elements are returned
+	 * unchanged.
 	 * @param sidecarName the sidecar, for errors
 	 * @param command the command as configured
 	 * @return the command a child can run
-	 * @throws SidecarConfigurationException naming {@code command[i]} when a location does not exist or
-	 * cannot be extracted
+	 * @throws SidecarConfigurationException naming {@code command[i]} when a location
+	 * does not exist or cannot be extracted
 	 */
 	public synchronized List<String> command(String sidecarName, List<String> command) {
 		List<String> resolved = new ArrayList<>(command.size());
@@ -112,11 +120,12 @@ public final class ChildFiles implements AutoCloseable {
 
 	/**
 	 * @param sidecarName the sidecar, for errors
-	 * @param setting the property the location comes from, for errors (e.g. {@code working-directory})
+	 * @param setting the property the location comes from, for errors (e.g.
+	 * {@code working-directory})
 	 * @param value a {@code classpath:} location of a directory
 	 * @return the directory as a real one
-	 * @throws SidecarConfigurationException naming the setting when the directory does not exist or
-	 * cannot be extracted
+	 * @throws SidecarConfigurationException naming the setting when the directory does
+	 * not exist or cannot be extracted
 	 */
 	public synchronized Path directory(String sidecarName, String setting, String value) {
 		String location = location(sidecarName, setting, value);
@@ -124,8 +133,8 @@ public final class ChildFiles implements AutoCloseable {
 	}
 
 	/**
-	 * @return the directory holding the bundled clients: {@code python/sidecar_channel.py} and the
-	 * package {@code node/sidecar-channel/}
+	 * @return the directory holding the bundled clients:
+	 * {@code python/sidecar_channel.py} and the package {@code node/sidecar-channel/}
 	 * @throws IllegalStateException if the clients are not on the classpath
 	 */
 	public synchronized Path clients() {
@@ -133,13 +142,16 @@ public final class ChildFiles implements AutoCloseable {
 			return classpathDirectory("clients", "clients", CLIENTS_LOCATION);
 		}
 		catch (SidecarConfigurationException ex) {
-			throw new IllegalStateException("The bundled child clients (" + PREFIX + CLIENTS_LOCATION
-					+ ") are not on the classpath; use the starter's jar, or set sidecar.clients.expose=false", ex);
+			throw new IllegalStateException(
+					"The bundled child clients (" + PREFIX + CLIENTS_LOCATION
+							+ ") are not on the classpath; use the starter's jar, or set sidecar.clients.expose=false",
+					ex);
 		}
 	}
 
 	/**
-	 * @return the temporary directory files were extracted to, {@code null} while nothing was extracted
+	 * @return the temporary directory files were extracted to, {@code null} while nothing
+	 * was extracted
 	 */
 	public synchronized @Nullable Path extractionDirectory() {
 		return this.root;
@@ -177,8 +189,8 @@ public final class ChildFiles implements AutoCloseable {
 			location = location.substring(1);
 		}
 		if (location.isEmpty() || location.equals("/")) {
-			throw new SidecarConfigurationException(sidecarName, setting,
-					"'" + value + "' names the whole classpath; name a file or directory in it, e.g. classpath:sidecars/");
+			throw new SidecarConfigurationException(sidecarName, setting, "'" + value
+					+ "' names the whole classpath; name a file or directory in it, e.g. classpath:sidecars/");
 		}
 		return location;
 	}
@@ -220,7 +232,9 @@ public final class ChildFiles implements AutoCloseable {
 		return extractionRoot(sidecarName, setting).resolve(location);
 	}
 
-	/** @return whether the directory holds files (extracted now or before) */
+	/**
+	 * @return whether the directory holds files (extracted now or before)
+	 */
 	private boolean extractTree(String sidecarName, String setting, String directory) {
 		if (this.extracted.stream().anyMatch((done) -> done.endsWith("/") && directory.startsWith(done))) {
 			return true;
@@ -239,7 +253,8 @@ public final class ChildFiles implements AutoCloseable {
 			return files > 0;
 		}
 		catch (IOException ex) {
-			// A directory that does not exist has no URL: the caller reports it as missing.
+			// A directory that does not exist has no URL: the caller reports it as
+			// missing.
 			return false;
 		}
 	}
@@ -321,7 +336,9 @@ public final class ChildFiles implements AutoCloseable {
 		}
 	}
 
-	/** Jar entry URLs are percent-encoded; the extracted file takes the entry's real name. */
+	/**
+	 * Jar entry URLs are percent-encoded; the extracted file takes the entry's real name.
+	 */
 	private static String decode(String relativeUrl) {
 		try {
 			return URI.create("file:/" + relativeUrl).getPath().substring(1);
@@ -333,9 +350,10 @@ public final class ChildFiles implements AutoCloseable {
 
 	private static SidecarConfigurationException missing(String sidecarName, String setting, String location,
 			String kind) {
-		return new SidecarConfigurationException(sidecarName, setting, "the classpath " + kind + " '" + PREFIX
-				+ location + "' does not exist; check the path (relative to the classpath root, e.g. "
-				+ "src/main/resources) and that the build copies it into the jar");
+		return new SidecarConfigurationException(sidecarName, setting,
+				"the classpath " + kind + " '" + PREFIX + location
+						+ "' does not exist; check the path (relative to the classpath root, e.g. "
+						+ "src/main/resources) and that the build copies it into the jar");
 	}
 
 }

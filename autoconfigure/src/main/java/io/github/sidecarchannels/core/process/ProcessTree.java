@@ -15,12 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A child process and everything it started: waiting for the child's exit and ending them all with
- * SIGTERM, then SIGKILL for whatever ignores it.
+ * A child process and everything it started: waiting for the child's exit and ending them
+ * all with SIGTERM, then SIGKILL for whatever ignores it.
  * <p>
- * The child leads a session of its own ({@link ChildCommand}), so its descendants are found by session
- * id in {@code /proc}, even after the child exited and they were re-parented to init. Without
- * {@code /proc} or {@code setsid}, the child's living descendants are what can be found.
+ * The child leads a session of its own ({@link ChildCommand}), so its descendants are
+ * found by session id in {@code /proc}, even after the child exited and they were
+ * re-parented to init. Without {@code /proc} or {@code setsid}, the child's living
+ * descendants are what can be found.
  */
 public final class ProcessTree {
 
@@ -29,7 +30,10 @@ public final class ProcessTree {
 	/** Between SIGTERM and SIGKILL. */
 	public static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
-	/** How often to look whether signalled processes are gone: the kernel tells non-parents nothing. */
+	/**
+	 * How often to look whether signalled processes are gone: the kernel tells
+	 * non-parents nothing.
+	 */
 	private static final long EXIT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private final String sidecarName;
@@ -41,8 +45,9 @@ public final class ProcessTree {
 	/**
 	 * @param sidecarName for log messages
 	 * @param process the child
-	 * @param leadsSession whether the child was started as the leader of a session of its own (its
-	 * session id is then its pid, also before setsid(2) ran, when it has no descendants yet)
+	 * @param leadsSession whether the child was started as the leader of a session of its
+	 * own (its session id is then its pid, also before setsid(2) ran, when it has no
+	 * descendants yet)
 	 */
 	public ProcessTree(String sidecarName, Process process, boolean leadsSession) {
 		this.sidecarName = sidecarName;
@@ -50,17 +55,23 @@ public final class ProcessTree {
 		this.leadsSession = leadsSession;
 	}
 
-	/** @return the child process */
+	/**
+	 * @return the child process
+	 */
 	public Process process() {
 		return this.process;
 	}
 
-	/** @return the child's pid */
+	/**
+	 * @return the child's pid
+	 */
 	public long pid() {
 		return this.process.pid();
 	}
 
-	/** @return whether the child leads its own session, so every descendant can be found */
+	/**
+	 * @return whether the child leads its own session, so every descendant can be found
+	 */
 	public boolean leadsSession() {
 		return this.leadsSession;
 	}
@@ -81,13 +92,16 @@ public final class ProcessTree {
 
 	/**
 	 * @param limit how long to wait for the exit
-	 * @return the exit code, or {@code null} if the child is still running after the limit
+	 * @return the exit code, or {@code null} if the child is still running after the
+	 * limit
 	 */
 	public @Nullable Integer exitCode(Duration limit) {
 		return awaitExit(limit) ? this.process.exitValue() : null;
 	}
 
-	/** @return the pids of the child and of every living process of its session */
+	/**
+	 * @return the pids of the child and of every living process of its session
+	 */
 	public List<Long> members() {
 		Stream<Long> others = this.leadsSession ? sessionMembers(pid())
 				: this.process.descendants().map(ProcessHandle::pid);
@@ -95,7 +109,10 @@ public final class ProcessTree {
 		return Stream.concat(child, others).distinct().toList();
 	}
 
-	/** SIGTERM the child and its whole session, then SIGKILL whatever is left after the grace period. */
+	/**
+	 * SIGTERM the child and its whole session, then SIGKILL whatever is left after the
+	 * grace period.
+	 */
 	public void terminate() {
 		List<Long> members = members();
 		if (members.isEmpty()) {
@@ -114,7 +131,10 @@ public final class ProcessTree {
 		this.process.toHandle().onExit().join();
 	}
 
-	/** SIGKILL the child and its whole session at once: a hung child would not react to SIGTERM either. */
+	/**
+	 * SIGKILL the child and its whole session at once: a hung child would not react to
+	 * SIGTERM either.
+	 */
 	public void kill() {
 		members().forEach((pid) -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
 	}
@@ -122,12 +142,13 @@ public final class ProcessTree {
 	private static Stream<Long> sessionMembers(long session) {
 		return ProcessHandle.allProcesses()
 			.map(ProcessHandle::pid)
-			.filter((pid) -> ProcStat.of(pid).filter((stat) -> stat.session() == session && stat.running()).isPresent());
+			.filter((
+					pid) -> ProcStat.of(pid).filter((stat) -> stat.session() == session && stat.running()).isPresent());
 	}
 
 	/**
-	 * The fields of {@code /proc/<pid>/stat} we need; the command name in parentheses may contain
-	 * anything, so fields are counted from the last closing parenthesis.
+	 * The fields of {@code /proc/<pid>/stat} we need; the command name in parentheses may
+	 * contain anything, so fields are counted from the last closing parenthesis.
 	 */
 	record ProcStat(char state, long session) {
 

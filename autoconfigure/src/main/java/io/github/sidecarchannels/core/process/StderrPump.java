@@ -11,9 +11,10 @@ import java.util.List;
 import org.slf4j.Logger;
 
 /**
- * Copies a child's stderr, line by line, to the sidecar's logger and keeps the last lines for error
- * messages. A line longer than {@link #MAX_LINE} bytes is logged once, cut to that size with a note of its
- * full length: the rest is counted, not kept, so a child that never prints a newline cannot flood the log.
+ * Copies a child's stderr, line by line, to the sidecar's logger and keeps the last lines
+ * for error messages. A line longer than {@link #MAX_LINE} bytes is logged once, cut to
+ * that size with a note of its full length: the rest is counted, not kept, so a child
+ * that never prints a newline cannot flood the log.
  */
 public final class StderrPump implements Runnable {
 
@@ -31,7 +32,10 @@ public final class StderrPump implements Runnable {
 
 	private int lineLength;
 
-	/** The bytes of the current line, including those past {@link #MAX_LINE} that were dropped. */
+	/**
+	 * The bytes of the current line, including those past {@link #MAX_LINE} that were
+	 * dropped.
+	 */
 	private long fullLength;
 
 	/**
@@ -45,7 +49,9 @@ public final class StderrPump implements Runnable {
 		this.tail = tail;
 	}
 
-	/** @return an empty tail */
+	/**
+	 * @return an empty tail
+	 */
 	public static Deque<String> newTail() {
 		return new ArrayDeque<>(TAIL_LINES);
 	}
@@ -72,7 +78,8 @@ public final class StderrPump implements Runnable {
 			}
 		}
 		catch (IOException ex) {
-			// The pipe closes when the child and its descendants are gone: nothing more to copy.
+			// The pipe closes when the child and its descendants are gone: nothing more
+			// to copy.
 		}
 		if (this.fullLength > 0) {
 			endLine();

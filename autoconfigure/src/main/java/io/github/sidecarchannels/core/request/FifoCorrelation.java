@@ -9,20 +9,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.messaging.Message;
 
 /**
- * Replies matched first in, first out: every message from the child completes the oldest request
- * written and still waiting. Right for children that answer every request once, in order.
+ * Replies matched first in, first out: every message from the child completes the oldest
+ * request written and still waiting. Right for children that answer every request once,
+ * in order.
  * <p>
- * A timed-out request keeps its place, so its late reply lines up with it. A reply the child never
- * sends cannot be seen directly, but it leaves a trace: the reply that lands on the timed-out request
- * was really meant for the request behind it, which then times out in turn, and so on. So when
- * {@value #OUT_OF_STEP_LATE_REPLIES} replies in a row land on timed-out requests that each have a
- * request behind them written only after they had timed out, the stream is taken to be out of step and
- * the {@code outOfStep} callback runs. One late reply, or late replies to requests that were all
- * written before the first timed out (a child that stalled and caught up), are normal and do not count.
+ * A timed-out request keeps its place, so its late reply lines up with it. A reply the
+ * child never sends cannot be seen directly, but it leaves a trace: the reply that lands
+ * on the timed-out request was really meant for the request behind it, which then times
+ * out in turn, and so on. So when {@value #OUT_OF_STEP_LATE_REPLIES} replies in a row
+ * land on timed-out requests that each have a request behind them written only after they
+ * had timed out, the stream is taken to be out of step and the {@code outOfStep} callback
+ * runs. One late reply, or late replies to requests that were all written before the
+ * first timed out (a child that stalled and caught up), are normal and do not count.
  */
 public final class FifoCorrelation implements RequestCorrelation {
 
-	/** Late replies in a row, each with a newer request waiting behind it, that mean a skipped reply. */
+	/**
+	 * Late replies in a row, each with a newer request waiting behind it, that mean a
+	 * skipped reply.
+	 */
 	public static final int OUT_OF_STEP_LATE_REPLIES = 2;
 
 	private final Semaphore permits;
@@ -45,7 +50,8 @@ public final class FifoCorrelation implements RequestCorrelation {
 
 	/**
 	 * @param maxInFlight the most requests awaiting replies at once
-	 * @param outOfStep run, on the reading thread, when the replies no longer line up with the requests
+	 * @param outOfStep run, on the reading thread, when the replies no longer line up
+	 * with the requests
 	 */
 	public FifoCorrelation(int maxInFlight, Runnable outOfStep) {
 		this.permits = new Semaphore(maxInFlight);
@@ -89,7 +95,9 @@ public final class FifoCorrelation implements RequestCorrelation {
 		return true;
 	}
 
-	/** @param answered the request a reply just landed on, already out of the queue */
+	/**
+	 * @param answered the request a reply just landed on, already out of the queue
+	 */
 	private boolean isOutOfStepAfter(PendingRequest answered) {
 		PendingRequest behind = this.awaitingReply.peek();
 		if (!answered.timedOut() || behind == null || !behind.writtenAfterTimeoutOf(answered)) {
@@ -103,7 +111,10 @@ public final class FifoCorrelation implements RequestCorrelation {
 		return true;
 	}
 
-	/** Take back a request whose bytes did not reach the socket: it will be written again or failed. */
+	/**
+	 * Take back a request whose bytes did not reach the socket: it will be written again
+	 * or failed.
+	 */
 	@Override
 	public void retract(PendingRequest request) {
 		this.awaitingReply.remove(request);
@@ -116,7 +127,9 @@ public final class FifoCorrelation implements RequestCorrelation {
 		request.fail(cause);
 	}
 
-	/** @return whether a request was waiting */
+	/**
+	 * @return whether a request was waiting
+	 */
 	@Override
 	public boolean failOldest(RuntimeException cause) {
 		PendingRequest oldest = this.awaitingReply.poll();

@@ -10,9 +10,10 @@ import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import org.springframework.messaging.Message;
 
 /**
- * Responses matched by id, in any order: a request waits under its id from the moment it is written
- * until its response, its timeout or the end of the connection. Nothing here guesses: a frame without a
- * matching id completes nothing, so it can never reach another caller.
+ * Responses matched by id, in any order: a request waits under its id from the moment it
+ * is written until its response, its timeout or the end of the connection. Nothing here
+ * guesses: a frame without a matching id completes nothing, so it can never reach another
+ * caller.
  */
 public final class IdCorrelation implements RequestCorrelation {
 
@@ -45,7 +46,10 @@ public final class IdCorrelation implements RequestCorrelation {
 		this.permits.release();
 	}
 
-	/** A request that timed out while queued is written all the same, but waits for nothing. */
+	/**
+	 * A request that timed out while queued is written all the same, but waits for
+	 * nothing.
+	 */
 	@Override
 	public void written(PendingRequest request) {
 		this.awaitingResponse.put(request.id(), request);
@@ -59,7 +63,10 @@ public final class IdCorrelation implements RequestCorrelation {
 		this.awaitingResponse.remove(request.id(), request);
 	}
 
-	/** Frames are routed by the protocol layer, which completes by id: a bare message completes nothing. */
+	/**
+	 * Frames are routed by the protocol layer, which completes by id: a bare message
+	 * completes nothing.
+	 */
 	@Override
 	public boolean complete(Message<?> reply) {
 		return false;
@@ -102,7 +109,10 @@ public final class IdCorrelation implements RequestCorrelation {
 		request.fail(cause);
 	}
 
-	/** A dropped frame names no id: nothing can be failed without guessing; the call times out instead. */
+	/**
+	 * A dropped frame names no id: nothing can be failed without guessing; the call times
+	 * out instead.
+	 */
 	@Override
 	public boolean failOldest(RuntimeException cause) {
 		return false;

@@ -11,8 +11,8 @@ import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import org.springframework.messaging.Message;
 
 /**
- * A request waiting for its reply. It keeps its place in the FIFO after a timeout, so the late reply
- * still lines up with it and not with the next request.
+ * A request waiting for its reply. It keeps its place in the FIFO after a timeout, so the
+ * late reply still lines up with it and not with the next request.
  */
 public final class PendingRequest {
 
@@ -56,17 +56,23 @@ public final class PendingRequest {
 		this.id = id;
 	}
 
-	/** @return the JSON-RPC method, or {@code none} for a raw request */
+	/**
+	 * @return the JSON-RPC method, or {@code none} for a raw request
+	 */
 	public String method() {
 		return this.method;
 	}
 
-	/** @return the JSON-RPC id, or -1 for a raw request */
+	/**
+	 * @return the JSON-RPC id, or -1 for a raw request
+	 */
 	public long id() {
 		return this.id;
 	}
 
-	/** @return whether it succeeded or failed already */
+	/**
+	 * @return whether it succeeded or failed already
+	 */
 	public boolean isSettled() {
 		return this.settled.get();
 	}
@@ -79,14 +85,17 @@ public final class PendingRequest {
 		return this.startNanos;
 	}
 
-	/** Meters are updated before the future completes, so whoever waits on it sees them counted. */
+	/**
+	 * Meters are updated before the future completes, so whoever waits on it sees them
+	 * counted.
+	 */
 	public void succeed(Message<?> reply) {
 		answer(reply, SidecarMetrics.Outcome.SUCCESS);
 	}
 
 	/**
-	 * Complete with a reply that still counts as {@code outcome} (a JSON-RPC error response is a reply
-	 * its caller turns into an exception).
+	 * Complete with a reply that still counts as {@code outcome} (a JSON-RPC error
+	 * response is a reply its caller turns into an exception).
 	 * @param reply the reply
 	 * @param outcome how it counts
 	 */
@@ -112,7 +121,10 @@ public final class PendingRequest {
 		this.writtenNanos = System.nanoTime();
 	}
 
-	/** @return whether it failed with a timeout (and still waits in the FIFO for its late reply) */
+	/**
+	 * @return whether it failed with a timeout (and still waits in the FIFO for its late
+	 * reply)
+	 */
 	public boolean timedOut() {
 		return this.timedOutNanos != 0;
 	}
@@ -140,7 +152,10 @@ public final class PendingRequest {
 		}
 	}
 
-	/** @return true the first time it is called: the caller then returns the in-flight permit */
+	/**
+	 * @return true the first time it is called: the caller then returns the in-flight
+	 * permit
+	 */
 	public boolean release() {
 		ScheduledFuture<?> scheduled = this.timeout;
 		if (scheduled != null) {

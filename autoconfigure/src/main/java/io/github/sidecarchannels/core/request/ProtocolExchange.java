@@ -10,14 +10,16 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 
 /**
- * What a sidecar offers a protocol layer on top of it (JSON-RPC): it sees every frame from the child
- * first, sends id-correlated requests, and hands back what it cannot place. Implemented by the sidecars
- * {@link io.github.sidecarchannels.core.Sidecars} creates for the {@code json-rpc} protocol.
+ * What a sidecar offers a protocol layer on top of it (JSON-RPC): it sees every frame
+ * from the child first, sends id-correlated requests, and hands back what it cannot
+ * place. Implemented by the sidecars {@link io.github.sidecarchannels.core.Sidecars}
+ * creates for the {@code json-rpc} protocol.
  */
 public interface ProtocolExchange {
 
 	/**
-	 * Route every frame from the child to the router instead of the inbound channel. Set before start.
+	 * Route every frame from the child to the router instead of the inbound channel. Set
+	 * before start.
 	 * @param router gets each frame on the reading thread; must not block
 	 */
 	void routeFrames(Consumer<Message<?>> router);
@@ -42,15 +44,16 @@ public interface ProtocolExchange {
 	boolean complete(long id, Message<?> response, boolean error);
 
 	/**
-	 * Stop waiting for a call's response (its caller cancelled): its slot is free at once, and a late
-	 * response to it is unmatched.
+	 * Stop waiting for a call's response (its caller cancelled): its slot is free at
+	 * once, and a late response to it is unmatched.
 	 * @param call the call
 	 * @param cause what the call fails with, if it still waits
 	 */
 	void abandon(PendingRequest call, RuntimeException cause);
 
 	/**
-	 * @param message a message for the inbound channel's subscribers (reported when there are none)
+	 * @param message a message for the inbound channel's subscribers (reported when there
+	 * are none)
 	 */
 	void deliverInbound(Message<?> message);
 
@@ -71,26 +74,30 @@ public interface ProtocolExchange {
 	void reportOutbound(String type, String description, RuntimeException cause);
 
 	/**
-	 * The child signalled readiness (e.g. the JSON-RPC notification {@code $/ready}): with
-	 * {@code startup.ready: message} the sidecar starts writing to it; otherwise nothing happens.
+	 * The child signalled readiness (e.g. the JSON-RPC notification {@code $/ready}):
+	 * with {@code startup.ready: message} the sidecar starts writing to it; otherwise
+	 * nothing happens.
 	 * @param frame the frame that signalled it, as routed (its headers name the instance)
 	 */
 	void ready(Message<?> frame);
 
 	/**
-	 * @param ping asks the child behind the given exchange (one instance) for a sign of life (json-rpc:
-	 * calls {@code $/ping}); run by the heartbeat on a thread of its own when a running child has been
-	 * silent for {@code heartbeat.interval}
+	 * @param ping asks the child behind the given exchange (one instance) for a sign of
+	 * life (json-rpc: calls {@code $/ping}); run by the heartbeat on a thread of its own
+	 * when a running child has been silent for {@code heartbeat.interval}
 	 */
 	void pingWith(Consumer<ProtocolExchange> ping);
 
 	/**
 	 * @param frame a frame from the child
-	 * @return where an answer to it goes: the child that sent it (in a pool, its instance)
+	 * @return where an answer to it goes: the child that sent it (in a pool, its
+	 * instance)
 	 */
 	MessageChannel replyChannel(Message<?> frame);
 
-	/** @return where the protocol layer's meters go */
+	/**
+	 * @return where the protocol layer's meters go
+	 */
 	SidecarMetrics metrics();
 
 }

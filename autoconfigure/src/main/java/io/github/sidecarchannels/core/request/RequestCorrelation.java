@@ -3,9 +3,9 @@ package io.github.sidecarchannels.core.request;
 import org.springframework.messaging.Message;
 
 /**
- * Matches the child's replies to the requests waiting for them, and bounds how many may wait
- * ({@code max-in-flight}): a permit is taken before a request is queued and returned when the request
- * settles (or is failed before it was written).
+ * Matches the child's replies to the requests waiting for them, and bounds how many may
+ * wait ({@code max-in-flight}): a permit is taken before a request is queued and returned
+ * when the request settles (or is failed before it was written).
  */
 public interface RequestCorrelation {
 
@@ -16,7 +16,9 @@ public interface RequestCorrelation {
 	 */
 	boolean tryAcquire(long timeoutNanos) throws InterruptedException;
 
-	/** @return requests holding a slot: queued or written, not yet answered */
+	/**
+	 * @return requests holding a slot: queued or written, not yet answered
+	 */
 	int inFlight();
 
 	/** Give back a slot taken for a request that was never queued. */
@@ -29,7 +31,8 @@ public interface RequestCorrelation {
 	void written(PendingRequest request);
 
 	/**
-	 * Take back a request whose bytes did not reach the socket: it will be written again or failed.
+	 * Take back a request whose bytes did not reach the socket: it will be written again
+	 * or failed.
 	 * @param request the request
 	 */
 	void retract(PendingRequest request);
@@ -48,8 +51,8 @@ public interface RequestCorrelation {
 	void fail(PendingRequest request, RuntimeException cause);
 
 	/**
-	 * The request's timeout expired. By default it only fails: a FIFO request keeps its place (and its
-	 * slot) so the late reply still lines up with it.
+	 * The request's timeout expired. By default it only fails: a FIFO request keeps its
+	 * place (and its slot) so the late reply still lines up with it.
 	 * @param request the request
 	 * @param cause the timeout
 	 */

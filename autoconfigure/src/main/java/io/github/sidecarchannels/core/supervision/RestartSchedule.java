@@ -8,15 +8,18 @@ import io.github.sidecarchannels.core.RestartPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The bookkeeping behind a {@link RestartPolicy}: the backoff delay so far and the restarts inside the
- * intensity window. Used by one sidecar under its lifecycle lock or from its reading thread, never both
- * at once.
+ * The bookkeeping behind a {@link RestartPolicy}: the backoff delay so far and the
+ * restarts inside the intensity window. Used by one sidecar under its lifecycle lock or
+ * from its reading thread, never both at once.
  */
 public final class RestartSchedule {
 
 	private final RestartPolicy policy;
 
-	/** Restart times (nanoTime) inside the window; never more than {@code max-restarts} entries. */
+	/**
+	 * Restart times (nanoTime) inside the window; never more than {@code max-restarts}
+	 * entries.
+	 */
 	private final Deque<Long> recent = new ArrayDeque<>();
 
 	private @Nullable Duration lastDelay;

@@ -11,12 +11,13 @@ import io.github.sidecarchannels.core.SidecarState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one owner of a sidecar's lifecycle: starts a child through its {@link Runner}, stops it, and
- * decides what happens when it goes away (restart with backoff, or give up). Every state change goes
- * through here and is told to the {@link Events} in order.
+ * The one owner of a sidecar's lifecycle: starts a child through its {@link Runner},
+ * stops it, and decides what happens when it goes away (restart with backoff, or give
+ * up). Every state change goes through here and is told to the {@link Events} in order.
  * <p>
- * Start, stop and restarts after backoff run under one lock; the end of a child is reported on the
- * child's own thread and only moves the state on from {@code RUNNING}, so a stop in progress always wins.
+ * Start, stop and restarts after backoff run under one lock; the end of a child is
+ * reported on the child's own thread and only moves the state on from {@code RUNNING}, so
+ * a stop in progress always wins.
  */
 public final class Supervisor {
 
@@ -64,7 +65,10 @@ public final class Supervisor {
 		this.events = events;
 	}
 
-	/** Start a child unless one runs or a restart is pending; a failure to launch is thrown. */
+	/**
+	 * Start a child unless one runs or a restart is pending; a failure to launch is
+	 * thrown.
+	 */
 	public void start() {
 		synchronized (this.lifecycleMonitor) {
 			SidecarState current = this.state.get();
@@ -107,10 +111,11 @@ public final class Supervisor {
 	}
 
 	/**
-	 * Called once per child, on the child's own thread, when it is gone and before anyone waiting on it
-	 * is told: the state says what happened first.
+	 * Called once per child, on the child's own thread, when it is gone and before anyone
+	 * waiting on it is told: the state says what happened first.
 	 * @param child the child that ended
-	 * @param failed whether it counts as a failure (non-zero exit, lost connection, protocol violation)
+	 * @param failed whether it counts as a failure (non-zero exit, lost connection,
+	 * protocol violation)
 	 * @param reason what happened, for logs and {@link #lastFailure()}
 	 */
 	public void childEnded(Child child, boolean failed, String reason) {
@@ -121,10 +126,12 @@ public final class Supervisor {
 	}
 
 	/**
-	 * Called once, on the child's own thread, when a child that {@link Child#signalsReadiness() signals
-	 * readiness} has done so: the sidecar moves from {@code STARTING} to {@code RUNNING}.
+	 * Called once, on the child's own thread, when a child that
+	 * {@link Child#signalsReadiness() signals readiness} has done so: the sidecar moves
+	 * from {@code STARTING} to {@code RUNNING}.
 	 * @param child the child that is ready
-	 * @return whether the child is still the current one and was starting (else it must not be used)
+	 * @return whether the child is still the current one and was starting (else it must
+	 * not be used)
 	 */
 	public boolean childReady(Child child) {
 		return child == this.child && compareAndTransition(SidecarState.STARTING, SidecarState.RUNNING,
@@ -137,7 +144,8 @@ public final class Supervisor {
 			Child launched = this.runner.launch(this);
 			this.child = launched;
 			this.startedNanos = System.nanoTime();
-			// RUNNING before the child's threads run, so a child that dies at once is seen to fail.
+			// RUNNING before the child's threads run, so a child that dies at once is
+			// seen to fail.
 			if (launched.signalsReadiness()) {
 				transition(SidecarState.STARTING, "pid " + launched.pid() + " " + launched.description()
 						+ ", waiting for it to signal readiness");
@@ -163,7 +171,8 @@ public final class Supervisor {
 			scheduleRestart(from, delay, reason);
 			return;
 		}
-		// A give-up is a failure whatever the exit: a sidecar meant to run stays down for good.
+		// A give-up is a failure whatever the exit: a sidecar meant to run stays down for
+		// good.
 		String why = wanted ? reason + "; gave up after " + policy.maxRestarts() + " restarts within "
 				+ Durations.format(policy.window()) : reason;
 		this.lastFailure = why;
@@ -174,7 +183,8 @@ public final class Supervisor {
 
 	private void scheduleRestart(SidecarState from, Duration delay, String reason) {
 		this.lastFailure = reason;
-		if (compareAndTransition(from, SidecarState.RESTARTING, reason + "; restarting in " + Durations.format(delay))) {
+		if (compareAndTransition(from, SidecarState.RESTARTING,
+				reason + "; restarting in " + Durations.format(delay))) {
 			this.scheduledRestart = this.scheduler.scheduleBlocking(this::restartAfterBackoff, delay, this.name,
 					"restart");
 		}
@@ -235,48 +245,59 @@ public final class Supervisor {
 		return Duration.ofNanos(System.nanoTime() - this.startedNanos);
 	}
 
-	/** @return the current state */
+	/**
+	 * @return the current state
+	 */
 	public SidecarState state() {
 		return this.state.get();
 	}
 
-	/** @return why the sidecar last failed or its child last exited, or {@code null} */
+	/**
+	 * @return why the sidecar last failed or its child last exited, or {@code null}
+	 */
 	public @Nullable String lastFailure() {
 		return this.lastFailure;
 	}
 
 	/**
-	 * @return why the sidecar is in its current state (e.g. {@code exited (exit code 0)} for a child that
-	 * stopped on its own), or {@code null} before the first start
+	 * @return why the sidecar is in its current state (e.g. {@code exited (exit code 0)}
+	 * for a child that stopped on its own), or {@code null} before the first start
 	 */
 	public @Nullable String stateReason() {
 		return this.stateReason;
 	}
 
-	/** @return automatic restarts so far */
+	/**
+	 * @return automatic restarts so far
+	 */
 	public int restarts() {
 		return this.restarts.get();
 	}
 
-	/** @return how long the current child has run, or {@code null} when none is running */
+	/**
+	 * @return how long the current child has run, or {@code null} when none is running
+	 */
 	public @Nullable Duration uptimeIfRunning() {
 		return (this.state.get() == SidecarState.RUNNING) ? uptime() : null;
 	}
 
-	/** @return the current or last child, or {@code null} before the first start */
+	/**
+	 * @return the current or last child, or {@code null} before the first start
+	 */
 	public @Nullable Child child() {
 		return this.child;
 	}
 
 	/**
-	 * Starts children: the seam between supervision decisions and real processes (tests supply one
-	 * that needs no process).
+	 * Starts children: the seam between supervision decisions and real processes (tests
+	 * supply one that needs no process).
 	 */
 	public interface Runner {
 
 		/**
 		 * Launch one child. It must not run its own threads before {@link Child#begin()}.
-		 * @param supervisor to be told through {@link Supervisor#childEnded} when the child is gone
+		 * @param supervisor to be told through {@link Supervisor#childEnded} when the
+		 * child is gone
 		 * @return the launched child
 		 * @throws RuntimeException naming what to fix when the child cannot be started
 		 */
@@ -289,10 +310,14 @@ public final class Supervisor {
 	 */
 	public interface Child {
 
-		/** @return its process id */
+		/**
+		 * @return its process id
+		 */
 		long pid();
 
-		/** @return what runs, for the log */
+		/**
+		 * @return what runs, for the log
+		 */
 		String description();
 
 		/** Start watching the child; from now on it may report its end. */
@@ -300,20 +325,22 @@ public final class Supervisor {
 
 		/**
 		 * @return whether the sidecar stays {@code STARTING} until the child calls
-		 * {@link Supervisor#childReady}; false (the default) makes it {@code RUNNING} once launched
+		 * {@link Supervisor#childReady}; false (the default) makes it {@code RUNNING}
+		 * once launched
 		 */
 		default boolean signalsReadiness() {
 			return false;
 		}
 
 		/**
-		 * Ask the child to finish and wait until it has (within the stop timeout, then by signals); its
-		 * end is then reported as stopped, not as a failure.
+		 * Ask the child to finish and wait until it has (within the stop timeout, then by
+		 * signals); its end is then reported as stopped, not as a failure.
 		 */
 		void stop();
 
 		/**
-		 * @param limit how long to wait for the child's clean-up (threads, sockets) to finish
+		 * @param limit how long to wait for the child's clean-up (threads, sockets) to
+		 * finish
 		 */
 		void awaitClosed(Duration limit);
 

@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One child's connection: the socketpair and the two threads that read and write it. The outbound
- * queue belongs to the sidecar and outlives the connection; what the writer took from it but never
- * wrote is handed back by {@link #stopWriter(Duration)}, in order, for the next child; what it wrote
- * but the child never read is told by {@link #unread()} once the child is gone.
+ * One child's connection: the socketpair and the two threads that read and write it. The
+ * outbound queue belongs to the sidecar and outlives the connection; what the writer took
+ * from it but never wrote is handed back by {@link #stopWriter(Duration)}, in order, for
+ * the next child; what it wrote but the child never read is told by {@link #unread()}
+ * once the child is gone.
  */
 public final class ChildConnection implements SocketWriter.Listener {
 
@@ -47,17 +48,19 @@ public final class ChildConnection implements SocketWriter.Listener {
 	 * @param sidecarName names the threads
 	 * @param socket the pair, the child's end already handed over
 	 * @param settings how frames are laid out and how big they may be
-	 * @param carryOver messages a previous connection accepted but never wrote, written first
+	 * @param carryOver messages a previous connection accepted but never wrote, written
+	 * first
 	 * @param queue the sidecar's outbound queue
-	 * @param budget the sidecar's bound on queued bytes, given back as messages are written
+	 * @param budget the sidecar's bound on queued bytes, given back as messages are
+	 * written
 	 * @param correlation told when requests are written
 	 * @param metrics counts what is written
 	 * @param sink receives what is read, on the reading thread
 	 * @param ended told once, on the reading thread, when the connection ends
 	 */
 	public ChildConnection(String sidecarName, SocketPair socket, Settings settings, List<Outgoing> carryOver,
-			BlockingQueue<Outgoing> queue, OutboundBudget budget, RequestCorrelation correlation, SidecarMetrics metrics,
-			FrameDecoder.FrameSink sink, SocketReader.Listener ended) {
+			BlockingQueue<Outgoing> queue, OutboundBudget budget, RequestCorrelation correlation,
+			SidecarMetrics metrics, FrameDecoder.FrameSink sink, SocketReader.Listener ended) {
 		this.sidecarName = sidecarName;
 		this.socket = socket;
 		// What a writer that never started hands back.
@@ -83,7 +86,10 @@ public final class ChildConnection implements SocketWriter.Listener {
 		this.readerThread.start();
 	}
 
-	/** Start writing, unless the writer was stopped already (the child ended before it was ready). */
+	/**
+	 * Start writing, unless the writer was stopped already (the child ended before it was
+	 * ready).
+	 */
 	public void startWriting() {
 		synchronized (this.writerStart) {
 			if (!this.writerStopped && !this.writerStarted) {
@@ -95,8 +101,9 @@ public final class ChildConnection implements SocketWriter.Listener {
 	}
 
 	/**
-	 * A descendant that inherited the socket would keep the reader waiting after the child itself has
-	 * exited; shutting our read side lets it finish once queued data is consumed.
+	 * A descendant that inherited the socket would keep the reader waiting after the
+	 * child itself has exited; shutting our read side lets it finish once queued data is
+	 * consumed.
 	 */
 	public void shutdownInput() {
 		try {
@@ -116,7 +123,8 @@ public final class ChildConnection implements SocketWriter.Listener {
 		synchronized (this.writerStart) {
 			this.writerStopped = true;
 		}
-		// Shutting down first fails a write blocked on a full socket after it reports what it wrote;
+		// Shutting down first fails a write blocked on a full socket after it reports
+		// what it wrote;
 		// an interrupt in the middle of a write would lose that count.
 		try {
 			this.socket.shutdownOutput();
@@ -137,9 +145,10 @@ public final class ChildConnection implements SocketWriter.Listener {
 	}
 
 	/**
-	 * What the child never read: call once the child and every process that shared its socket are gone,
-	 * and the writer is stopped.
-	 * @return the written messages whose frames the child did not read to the end, in order
+	 * What the child never read: call once the child and every process that shared its
+	 * socket are gone, and the writer is stopped.
+	 * @return the written messages whose frames the child did not read to the end, in
+	 * order
 	 */
 	public List<Outgoing> unread() {
 		int unreadBytes;

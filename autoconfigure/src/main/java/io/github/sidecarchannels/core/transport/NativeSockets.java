@@ -12,15 +12,16 @@ import io.github.sidecarchannels.core.Transport;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 
 /**
- * The few socket calls the JDK lacks, taken from junixsocket's native library: socketpair(2),
- * shutdown(2), SO_SNDBUF/SO_RCVBUF and FIONREAD on a plain descriptor.
+ * The few socket calls the JDK lacks, taken from junixsocket's native library:
+ * socketpair(2), shutdown(2), SO_SNDBUF/SO_RCVBUF and FIONREAD on a plain descriptor.
  * <p>
  * Why not junixsocket's public pair API: in 2.11.1 {@code AFUNIXSocketPair.open()} and
- * {@code openDatagram(...)} create two placeholder sockets, then overwrite their descriptors with the
- * pair's, so every pair leaks two descriptors (and casting a descriptor to a channel leaks one more).
- * A sidecar that restarts all day would run the JVM out of descriptors. Its public API also has no
- * half-close for seqpacket. So we call the native methods directly on descriptors we own; the
- * library stays pinned to the version checked here.
+ * {@code openDatagram(...)} create two placeholder sockets, then overwrite their
+ * descriptors with the pair's, so every pair leaks two descriptors (and casting a
+ * descriptor to a channel leaks one more). A sidecar that restarts all day would run the
+ * JVM out of descriptors. Its public API also has no half-close for seqpacket. So we call
+ * the native methods directly on descriptors we own; the library stays pinned to the
+ * version checked here.
  */
 public final class NativeSockets {
 
@@ -30,7 +31,10 @@ public final class NativeSockets {
 
 	static final int SHUT_RDWR = 2;
 
-	/** {@code java.net.SocketOptions.SO_SNDBUF}, which junixsocket maps to the native option. */
+	/**
+	 * {@code java.net.SocketOptions.SO_SNDBUF}, which junixsocket maps to the native
+	 * option.
+	 */
 	private static final int SO_SNDBUF = 0x1001;
 
 	/** {@code java.net.SocketOptions.SO_RCVBUF}. */
@@ -63,7 +67,8 @@ public final class NativeSockets {
 			SOCKET_PAIR = accessible(nativeSocket.getDeclaredMethod("socketPair", int.class, int.class,
 					FileDescriptor.class, FileDescriptor.class));
 			SHUTDOWN = accessible(nativeSocket.getDeclaredMethod("shutdown", FileDescriptor.class, int.class));
-			GET_INT_OPTION = accessible(nativeSocket.getDeclaredMethod("getSocketOptionInt", FileDescriptor.class, int.class));
+			GET_INT_OPTION = accessible(
+					nativeSocket.getDeclaredMethod("getSocketOptionInt", FileDescriptor.class, int.class));
 			SET_INT_OPTION = accessible(
 					nativeSocket.getDeclaredMethod("setSocketOptionInt", FileDescriptor.class, int.class, int.class));
 			AVAILABLE = accessible(nativeSocket.getDeclaredMethod("available", FileDescriptor.class, ByteBuffer.class));
@@ -111,11 +116,12 @@ public final class NativeSockets {
 
 	/**
 	 * @param fd a socket
-	 * @return the bytes in its receive queue not read yet (FIONREAD; on seqpacket, the sum over all
-	 * records)
+	 * @return the bytes in its receive queue not read yet (FIONREAD; on seqpacket, the
+	 * sum over all records)
 	 */
 	static int unread(FileDescriptor fd) throws IOException {
-		// The buffer is only used where FIONREAD is missing and a peek stands in; Linux has FIONREAD.
+		// The buffer is only used where FIONREAD is missing and a peek stands in; Linux
+		// has FIONREAD.
 		return (Integer) call(AVAILABLE, fd, ByteBuffer.allocateDirect(0));
 	}
 

@@ -4,8 +4,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Bounds the payload bytes a sidecar has accepted but not yet written, next to the queue's bound on
- * their number: a child that stops reading holds at most this much heap, whatever the message size.
+ * Bounds the payload bytes a sidecar has accepted but not yet written, next to the
+ * queue's bound on their number: a child that stops reading holds at most this much heap,
+ * whatever the message size.
  */
 public final class OutboundBudget {
 
@@ -24,12 +25,16 @@ public final class OutboundBudget {
 		this.limit = limit;
 	}
 
-	/** @return the most bytes held at once */
+	/**
+	 * @return the most bytes held at once
+	 */
 	public long limit() {
 		return this.limit;
 	}
 
-	/** @return the bytes held now */
+	/**
+	 * @return the bytes held now
+	 */
 	public long used() {
 		this.lock.lock();
 		try {

@@ -11,9 +11,10 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * One accepted message waiting to be written: its encoded payload and either the request awaiting its
- * reply or the headers of the message it came from. The payload is held once, as bytes; a message that
- * can never be delivered is rebuilt from them to be reported.
+ * One accepted message waiting to be written: its encoded payload and either the request
+ * awaiting its reply or the headers of the message it came from. The payload is held
+ * once, as bytes; a message that can never be delivered is rebuilt from them to be
+ * reported.
  */
 public final class Outgoing {
 
@@ -54,14 +55,17 @@ public final class Outgoing {
 		this.text = message.getPayload() instanceof String;
 	}
 
-	/** @return the payload's length in bytes */
+	/**
+	 * @return the payload's length in bytes
+	 */
 	public int size() {
 		return this.payload.remaining();
 	}
 
 	/**
-	 * @return the message as accepted, rebuilt from its bytes and headers (a {@code String} payload as a
-	 * {@code String}, any other as {@code byte[]}), or {@code null} for a request
+	 * @return the message as accepted, rebuilt from its bytes and headers (a
+	 * {@code String} payload as a {@code String}, any other as {@code byte[]}), or
+	 * {@code null} for a request
 	 */
 	public @Nullable Message<?> message() {
 		if (this.headers == null) {

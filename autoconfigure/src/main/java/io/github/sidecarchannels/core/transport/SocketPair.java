@@ -20,13 +20,16 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * The AF_UNIX socketpair between the application and one child: our end as a blocking
  * {@link ByteChannel}, the child's end as {@link Redirect}s for {@link ProcessBuilder}.
  * <p>
- * Our end is read and written through two separate file channels on the one descriptor, so a thread
- * blocked reading never holds up the writing thread; read(2) and write(2) on a socket behave like
- * recv and send, and on seqpacket one call is one record.
+ * Our end is read and written through two separate file channels on the one descriptor,
+ * so a thread blocked reading never holds up the writing thread; read(2) and write(2) on
+ * a socket behave like recv and send, and on seqpacket one call is one record.
  */
 public final class SocketPair implements Closeable {
 
-	/** Kernel bookkeeping per seqpacket record on top of its payload (observed 992 bytes; kept generous). */
+	/**
+	 * Kernel bookkeeping per seqpacket record on top of its payload (observed 992 bytes;
+	 * kept generous).
+	 */
 	private static final int SEQPACKET_HEADROOM = 64 * 1024;
 
 	private final FileDescriptor parentFd;
@@ -38,9 +41,10 @@ public final class SocketPair implements Closeable {
 	private FileDescriptor childDuplicate;
 
 	/**
-	 * Our own copy of the child's end, kept until the connection closes: once the child is gone, the
-	 * bytes still in its receive queue are exactly what it never read. Because of it we never see end of
-	 * file while the socket is open; the child's exit ends the connection instead.
+	 * Our own copy of the child's end, kept until the connection closes: once the child
+	 * is gone, the bytes still in its receive queue are exactly what it never read.
+	 * Because of it we never see end of file while the socket is open; the child's exit
+	 * ends the connection instead.
 	 */
 	private final FileDescriptor witness;
 
@@ -102,14 +106,18 @@ public final class SocketPair implements Closeable {
 		if (NativeSockets.sendBufferSize(fd) < wanted) {
 			NativeSockets.sendBufferSize(fd, wanted);
 		}
-		// Linux caps the size silently; refuse before allocating a test record that cannot fit.
+		// Linux caps the size silently; refuse before allocating a test record that
+		// cannot fit.
 		int granted = NativeSockets.sendBufferSize(fd);
 		if (granted < maxMessageSize) {
 			throw new IOException("the kernel granted a send buffer of " + granted + " bytes");
 		}
 	}
 
-	/** The kernel's bookkeeping varies, so the only proof that a record fits is to send one each way. */
+	/**
+	 * The kernel's bookkeeping varies, so the only proof that a record fits is to send
+	 * one each way.
+	 */
 	private void proveRecordFits(int maxMessageSize) throws IOException {
 		// Not closed: the child's descriptor must stay open for the child.
 		Channel child = new Channel(this.childFd);
@@ -126,19 +134,23 @@ public final class SocketPair implements Closeable {
 		}
 	}
 
-	/** @return our end, used by exactly one reading and one writing thread */
+	/**
+	 * @return our end, used by exactly one reading and one writing thread
+	 */
 	ByteChannel channel() {
 		return this.channel;
 	}
 
-	/** @return a redirect that makes the child's stdin its end of the socket */
+	/**
+	 * @return a redirect that makes the child's stdin its end of the socket
+	 */
 	public Redirect childInput() throws IOException {
 		return FileDescriptorCast.using(this.childFd).as(Redirect.class);
 	}
 
 	/**
-	 * The JDK closes a redirect's descriptor right after duplicating it onto the child's fd, so stdin and
-	 * stdout cannot share one: stdout gets a duplicate.
+	 * The JDK closes a redirect's descriptor right after duplicating it onto the child's
+	 * fd, so stdin and stdout cannot share one: stdout gets a duplicate.
 	 * @return a redirect that makes the child's stdout its end of the socket
 	 */
 	public Redirect childOutput() throws IOException {
@@ -147,41 +159,56 @@ public final class SocketPair implements Closeable {
 		return duplicate.as(Redirect.class);
 	}
 
-	/** Once the child runs, drop our copies of its end, or we would never see EOF when it dies. */
+	/**
+	 * Once the child runs, drop our copies of its end, or we would never see EOF when it
+	 * dies.
+	 */
 	public void releaseChildEnd() {
 		closeQuietly(this.childDuplicate);
 		closeQuietly(this.childFd);
 	}
 
-	/** Signal end of input to the child while still reading its replies; wakes a blocked write. */
+	/**
+	 * Signal end of input to the child while still reading its replies; wakes a blocked
+	 * write.
+	 */
 	void shutdownOutput() throws IOException {
 		if (this.parentFd.valid()) {
 			NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_WR);
 		}
 	}
 
-	/** @return the bytes sent to the child that it has not read (yet) */
+	/**
+	 * @return the bytes sent to the child that it has not read (yet)
+	 */
 	int unreadByChild() throws IOException {
 		return NativeSockets.unread(this.witness);
 	}
 
-	/** @return the most bytes the socket can hold on their way to the child: what may be unread */
+	/**
+	 * @return the most bytes the socket can hold on their way to the child: what may be
+	 * unread
+	 */
 	long capacityTowardsChild() {
 		return this.capacityTowardsChild;
 	}
 
 	/**
-	 * Make a blocked read return end of stream once data already queued is consumed; used when the child
-	 * has exited but a descendant may still hold its end of the socket.
+	 * Make a blocked read return end of stream once data already queued is consumed; used
+	 * when the child has exited but a descendant may still hold its end of the socket.
 	 */
 	void shutdownInput() throws IOException {
-		// A closed descriptor's number may already belong to something else: never touch it.
+		// A closed descriptor's number may already belong to something else: never touch
+		// it.
 		if (this.parentFd.valid()) {
 			NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RD);
 		}
 	}
 
-	/** Shut down first: closing a descriptor does not wake a thread blocked on it, shutting it down does. */
+	/**
+	 * Shut down first: closing a descriptor does not wake a thread blocked on it,
+	 * shutting it down does.
+	 */
 	@Override
 	public void close() {
 		releaseChildEnd();
@@ -209,8 +236,8 @@ public final class SocketPair implements Closeable {
 	}
 
 	/**
-	 * One socket descriptor as a channel: reads and writes go through separate file channels, which
-	 * lock independently.
+	 * One socket descriptor as a channel: reads and writes go through separate file
+	 * channels, which lock independently.
 	 */
 	private static final class Channel implements ByteChannel {
 

@@ -8,9 +8,9 @@ import io.github.sidecarchannels.core.framing.FrameDecoder;
 import io.github.sidecarchannels.core.framing.FramingException;
 
 /**
- * Reads the socket on its own thread, independent of the writer (sharing one loop deadlocks once both
- * kernel buffers fill). Frames are delivered on this thread, so a slow consumer slows the child instead
- * of filling a queue.
+ * Reads the socket on its own thread, independent of the writer (sharing one loop
+ * deadlocks once both kernel buffers fill). Frames are delivered on this thread, so a
+ * slow consumer slows the child instead of filling a queue.
  */
 public final class SocketReader implements Runnable {
 
@@ -28,18 +28,23 @@ public final class SocketReader implements Runnable {
 	private final Listener listener;
 
 	/**
-	 * @param recordReads whether every read returns one whole record (seqpacket); the buffer then holds
-	 * one byte more than the largest message, so an oversize record shows as such instead of being
-	 * silently cut to size
+	 * @param recordReads whether every read returns one whole record (seqpacket); the
+	 * buffer then holds one byte more than the largest message, so an oversize record
+	 * shows as such instead of being silently cut to size
 	 */
 	SocketReader(ReadableByteChannel channel, boolean recordReads, int maxMessageSize, FrameDecoder decoder,
 			FrameDecoder.FrameSink sink, Listener listener) {
 		this.channel = channel;
-		// Stream reads go to a heap buffer: decoders scan and copy its array directly, which beats
-		// byte-wise access to native memory, and the JDK's copy from its cached native buffer is a plain
-		// memcpy. Records are read straight into native memory instead: their buffer is as large as the
-		// largest message, and a heap one would make the JDK cache a native twin of the same size.
-		this.buffer = recordReads ? ByteBuffer.allocateDirect(maxMessageSize + 1) : ByteBuffer.allocate(STREAM_READ_SIZE);
+		// Stream reads go to a heap buffer: decoders scan and copy its array directly,
+		// which beats
+		// byte-wise access to native memory, and the JDK's copy from its cached native
+		// buffer is a plain
+		// memcpy. Records are read straight into native memory instead: their buffer is
+		// as large as the
+		// largest message, and a heap one would make the JDK cache a native twin of the
+		// same size.
+		this.buffer = recordReads ? ByteBuffer.allocateDirect(maxMessageSize + 1)
+				: ByteBuffer.allocate(STREAM_READ_SIZE);
 		this.decoder = decoder;
 		this.sink = sink;
 		this.listener = listener;

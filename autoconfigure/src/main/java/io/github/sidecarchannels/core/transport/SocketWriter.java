@@ -12,22 +12,26 @@ import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import io.github.sidecarchannels.core.request.RequestCorrelation;
 
 /**
- * Drains the outbound queue onto the socket on its own thread. In stream framings everything queued
- * while the previous write was in progress goes out in one write call (coalescing); in seqpacket every
- * message is one write, so one record.
+ * Drains the outbound queue onto the socket on its own thread. In stream framings
+ * everything queued while the previous write was in progress goes out in one write call
+ * (coalescing); in seqpacket every message is one write, so one record.
  * <p>
- * A message counts as written once write calls accepted its whole frame, even if a later part of the
- * same write failed. When a write fails, the messages not yet written are handed back in order, so they
- * can go to a restarted child; those written are never repeated. Written messages stay in the
- * {@link WrittenLog} until the socket cannot hold them any more, so what the child never read can be
- * told from the bytes left in its end ({@link #position()}).
+ * A message counts as written once write calls accepted its whole frame, even if a later
+ * part of the same write failed. When a write fails, the messages not yet written are
+ * handed back in order, so they can go to a restarted child; those written are never
+ * repeated. Written messages stay in the {@link WrittenLog} until the socket cannot hold
+ * them any more, so what the child never read can be told from the bytes left in its end
+ * ({@link #position()}).
  */
 public final class SocketWriter implements Runnable {
 
 	/** The coalescing buffer; larger frames bypass it. */
 	static final int WRITE_BUFFER_SIZE = 64 * 1024;
 
-	/** The most messages taken from the queue at once; bounds what a failure can hand back. */
+	/**
+	 * The most messages taken from the queue at once; bounds what a failure can hand
+	 * back.
+	 */
 	static final int MAX_BATCH = 1024;
 
 	private final BlockingQueue<Outgoing> queue;
@@ -48,13 +52,21 @@ public final class SocketWriter implements Runnable {
 
 	private final List<Outgoing> batch = new ArrayList<>();
 
-	/** Empty for record framings: each message is written on its own, never copied here. */
+	/**
+	 * Empty for record framings: each message is written on its own, never copied here.
+	 */
 	private final ByteBuffer buffer;
 
-	/** Where each frame of the current batch ends in the byte stream; grows with the batch. */
+	/**
+	 * Where each frame of the current batch ends in the byte stream; grows with the
+	 * batch.
+	 */
 	private long[] frameEnds = new long[MAX_BATCH];
 
-	/** Messages of the current batch whose frames are complete in the buffer or on the socket. */
+	/**
+	 * Messages of the current batch whose frames are complete in the buffer or on the
+	 * socket.
+	 */
 	private int encoded;
 
 	/** Where the last encoded frame ends in the byte stream. */
@@ -64,7 +76,8 @@ public final class SocketWriter implements Runnable {
 	private volatile long position;
 
 	/**
-	 * @param carryOver messages a previous connection accepted but never wrote, written first
+	 * @param carryOver messages a previous connection accepted but never wrote, written
+	 * first
 	 * @param budget given back the bytes of each message written
 	 * @param log remembers what was written
 	 */
@@ -83,7 +96,10 @@ public final class SocketWriter implements Runnable {
 		this.buffer = ByteBuffer.allocateDirect(framing.coalesces() ? WRITE_BUFFER_SIZE : 0);
 	}
 
-	/** @return the bytes write calls accepted on this connection, frames read in part included */
+	/**
+	 * @return the bytes write calls accepted on this connection, frames read in part
+	 * included
+	 */
 	long position() {
 		return this.position;
 	}
@@ -104,7 +120,9 @@ public final class SocketWriter implements Runnable {
 		}
 	}
 
-	/** @return false once the end-of-input marker was reached and the socket half-closed */
+	/**
+	 * @return false once the end-of-input marker was reached and the socket half-closed
+	 */
 	private boolean writeNextBatch() throws IOException, InterruptedException {
 		if (this.batch.isEmpty()) {
 			this.batch.add(this.queue.take());
@@ -121,7 +139,10 @@ public final class SocketWriter implements Runnable {
 		return false;
 	}
 
-	/** Writes the messages and removes them from the list; on failure only the unwritten ones remain. */
+	/**
+	 * Writes the messages and removes them from the list; on failure only the unwritten
+	 * ones remain.
+	 */
 	private void write(List<Outgoing> messages) throws IOException {
 		for (Outgoing message : messages) {
 			if (message.request != null) {
@@ -177,7 +198,8 @@ public final class SocketWriter implements Runnable {
 		if (frameLength > this.buffer.remaining()) {
 			flush();
 		}
-		// Overhead is an upper bound (a content-length header varies): frame ends count real bytes.
+		// Overhead is an upper bound (a content-length header varies): frame ends count
+		// real bytes.
 		int headerStart = this.buffer.position();
 		this.framing.writeHeader(length, this.buffer);
 		int framed = this.buffer.position() - headerStart;
@@ -215,7 +237,10 @@ public final class SocketWriter implements Runnable {
 		}
 	}
 
-	/** Requests whose bytes never reached the socket wait for the next connection, not for a reply. */
+	/**
+	 * Requests whose bytes never reached the socket wait for the next connection, not for
+	 * a reply.
+	 */
 	private void retractRequests(List<Outgoing> unwritten) {
 		for (Outgoing message : unwritten) {
 			if (message.request != null) {
@@ -224,7 +249,10 @@ public final class SocketWriter implements Runnable {
 		}
 	}
 
-	/** What was accepted but not written, in order: the current batch, then whatever is still queued. */
+	/**
+	 * What was accepted but not written, in order: the current batch, then whatever is
+	 * still queued.
+	 */
 	private List<Outgoing> unwritten() {
 		List<Outgoing> unwritten = new ArrayList<>(this.batch);
 		this.batch.clear();

@@ -10,7 +10,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.TypeReference;
 
 /**
- * The reflection {@link NativeSockets} does into junixsocket's native socket class, for native images.
+ * The reflection {@link NativeSockets} does into junixsocket's native socket class, for
+ * native images.
  */
 public final class TransportRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -21,8 +22,9 @@ public final class TransportRuntimeHints implements RuntimeHintsRegistrar {
 		TypeReference nativeSocket = TypeReference.of(NATIVE_SOCKET);
 		hints.reflection().registerType(nativeSocket, (type) -> {
 			type.withMethod("ensureSupported", TypeReference.listOf(), ExecutableMode.INVOKE);
-			type.withMethod("socketPair", TypeReference.listOf(int.class, int.class, FileDescriptor.class,
-					FileDescriptor.class), ExecutableMode.INVOKE);
+			type.withMethod("socketPair",
+					TypeReference.listOf(int.class, int.class, FileDescriptor.class, FileDescriptor.class),
+					ExecutableMode.INVOKE);
 			type.withMethod("shutdown", TypeReference.listOf(FileDescriptor.class, int.class), ExecutableMode.INVOKE);
 			type.withMethod("getSocketOptionInt", TypeReference.listOf(FileDescriptor.class, int.class),
 					ExecutableMode.INVOKE);

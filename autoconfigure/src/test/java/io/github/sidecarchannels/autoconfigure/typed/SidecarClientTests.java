@@ -48,8 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code @SidecarClient} interfaces through Spring Boot, against the real Python and Node JSON-RPC
- * echo children.
+ * {@code @SidecarClient} interfaces through Spring Boot, against the real Python and Node
+ * JSON-RPC echo children.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SidecarClientTests {
@@ -145,10 +145,12 @@ class SidecarClientTests {
 	void cancellingAFutureCancelsTheCallInTheChild() {
 		echo("python", "json-rpc.cancellation=lsp").run((context) -> {
 			EchoClient client = context.getBean(EchoClient.class);
-			BlockingQueue<Message<?>> errors = subscribe(context.getBean("sidecar.echo.errors", SubscribableChannel.class));
+			BlockingQueue<Message<?>> errors = subscribe(
+					context.getBean("sidecar.echo.errors", SubscribableChannel.class));
 			CompletableFuture<Void> slow = client.sleepIgnoringResult(new Sleep(20_000, "never"));
 			assertThat(slow.cancel(true)).isTrue();
-			// The child answers a cancelled request at once with -32800: proof it got $/cancelRequest.
+			// The child answers a cancelled request at once with -32800: proof it got
+			// $/cancelRequest.
 			ErrorMessage error = (ErrorMessage) errors.poll(30, TimeUnit.SECONDS);
 			assertThat(error).isNotNull();
 			assertThat(error.getPayload().getMessage()).contains("matches no waiting call").contains("-32800");
@@ -178,7 +180,8 @@ class SidecarClientTests {
 				BlockingQueue<Message<?>> inbound = subscribe(
 						context.getBean("sidecar.echo.inbound", SubscribableChannel.class));
 				context.getBean(EchoClient.class).hello(new Token("hi"));
-				// cat sends the notification back: it arrives as an unhandled notification from the child
+				// cat sends the notification back: it arrives as an unhandled
+				// notification from the child
 				Message<?> echoed = inbound.poll(30, TimeUnit.SECONDS);
 				assertThat(echoed).isNotNull();
 				assertThat(echoed.getHeaders()).containsEntry(SidecarRpc.METHOD_HEADER, "hello");
@@ -231,7 +234,8 @@ class SidecarClientTests {
 	private static FailureAnalysis analysis(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();
 		Throwable failure = context.getStartupFailure();
-		// Boot's own analyzers need a bean factory; ours do not, and are the ones under test
+		// Boot's own analyzers need a bean factory; ours do not, and are the ones under
+		// test
 		return SpringFactoriesLoader.forDefaultResourceLocation(SidecarClientTests.class.getClassLoader())
 			.load(FailureAnalyzer.class, FailureHandler.handleMessage((message, ex) -> {
 			}))

@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Typed raw requests and {@code @SidecarListener} methods, with {@code cat} and the Python JSON-RPC echo
- * child.
+ * Typed raw requests and {@code @SidecarListener} methods, with {@code cat} and the
+ * Python JSON-RPC echo child.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SidecarTypedPayloadTests {
@@ -117,7 +117,8 @@ class SidecarTypedPayloadTests {
 				assertThat(message.getPayload()).isEqualTo(new Point(5, 6));
 				assertThat(message.getHeaders()).containsEntry(Sidecar.NAME_HEADER, "text")
 					.containsKey(Sidecar.PID_HEADER);
-				assertThat(listeners.bytes.poll(30, TimeUnit.SECONDS)).isEqualTo("raw".getBytes(StandardCharsets.UTF_8));
+				assertThat(listeners.bytes.poll(30, TimeUnit.SECONDS))
+					.isEqualTo("raw".getBytes(StandardCharsets.UTF_8));
 			});
 	}
 

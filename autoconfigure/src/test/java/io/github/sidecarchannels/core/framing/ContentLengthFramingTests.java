@@ -88,8 +88,10 @@ class ContentLengthFramingTests {
 	@Test
 	void aUsualHeaderWithALengthOverTheLimitIsStillAViolation() {
 		assertThatExceptionOfType(FramingException.class)
-			.isThrownBy(() -> this.framing.newDecoder(MAX)
-				.decode(ByteBuffer.wrap(utf8("Content-Length: " + (MAX + 1) + "\r\n\r\n" + "x".repeat(MAX + 1))), this.sink))
+			.isThrownBy(
+					() -> this.framing.newDecoder(MAX)
+						.decode(ByteBuffer
+							.wrap(utf8("Content-Length: " + (MAX + 1) + "\r\n\r\n" + "x".repeat(MAX + 1))), this.sink))
 			.withMessageContaining("more than max-message-size");
 		assertThat(this.sink.events()).isEmpty();
 	}
@@ -98,7 +100,8 @@ class ContentLengthFramingTests {
 	void readsHeadersLeniently() throws Exception {
 		this.framing.newDecoder(MAX)
 			.decode(ByteBuffer.wrap(utf8("content-LENGTH:3\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8"
-					+ "\r\nnot a header\r\n\r\nabc" + "Content-Type: x\r\n  Content-Length :  1 \r\n\r\nz")), this.sink);
+					+ "\r\nnot a header\r\n\r\nabc" + "Content-Type: x\r\n  Content-Length :  1 \r\n\r\nz")),
+					this.sink);
 		assertThat(this.sink.frames()).containsExactly(utf8("abc"), utf8("z"));
 	}
 

@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Random and mutated input for every decoder, with fixed seeds. Each input is decoded in random reads and
- * checked against a plain model of the framing, so the outcome must not depend on how the bytes were split:
- * frames and documented problems only, never an unexpected exception, never a payload over the maximum.
+ * Random and mutated input for every decoder, with fixed seeds. Each input is decoded in
+ * random reads and checked against a plain model of the framing, so the outcome must not
+ * depend on how the bytes were split: frames and documented problems only, never an
+ * unexpected exception, never a payload over the maximum.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FramingFuzzTests {
@@ -93,7 +94,9 @@ class FramingFuzzTests {
 		assertThat(messages).isGreaterThan(INPUTS / 5);
 	}
 
-	/** @return what happened, for the coverage check */
+	/**
+	 * @return what happened, for the coverage check
+	 */
 	private Set<String> checkLines(Random random, byte[] stream, int max, String input) throws Exception {
 		RecordingFrameSink sink = new RecordingFrameSink();
 		feedRandomly(random, new LineFraming().newDecoder(max), stream, sink);
@@ -146,14 +149,17 @@ class FramingFuzzTests {
 	}
 
 	/**
-	 * Lines framing as documented: split at {@code \n}, drop one {@code \r} before it, skip lines over the
-	 * maximum, replace and report invalid UTF-8.
+	 * Lines framing as documented: split at {@code \n}, drop one {@code \r} before it,
+	 * skip lines over the maximum, replace and report invalid UTF-8.
 	 */
 	private static final class LineModel {
 
 		private final List<String> transcript = new ArrayList<>();
 
-		/** Whether the unterminated rest of the stream is already longer than any line may be. */
+		/**
+		 * Whether the unterminated rest of the stream is already longer than any line may
+		 * be.
+		 */
 		private final boolean tailOverMax;
 
 		LineModel(byte[] stream, int max) {
@@ -198,7 +204,8 @@ class FramingFuzzTests {
 			byte[] stream = new byte[random.nextInt(3 * max + 40)];
 			for (int j = 0; j < stream.length; j++) {
 				// mostly small numbers, so headers often announce acceptable lengths
-				stream[j] = (byte) (random.nextInt(3) == 0 ? random.nextInt(256) : random.nextInt(random.nextInt(8) + 1));
+				stream[j] = (byte) (random.nextInt(3) == 0 ? random.nextInt(256)
+						: random.nextInt(random.nextInt(8) + 1));
 			}
 			seen.addAll(checkLengthPrefixed(random, stream, max, "soup #" + i));
 		}
@@ -211,8 +218,9 @@ class FramingFuzzTests {
 		Set<String> seen = new HashSet<>();
 		for (int i = 0; i < INPUTS; i++) {
 			int max = pick(random, MAX_SIZES);
-			byte[] stream = mutate(random, FramingTestSupport.encode(LengthPrefixedFraming.INSTANCE,
-					binaryMessages(random, max, 0)), FramingTestSupport.bytes(0, 0, 0, 1, 0xff, 0x80));
+			byte[] stream = mutate(random,
+					FramingTestSupport.encode(LengthPrefixedFraming.INSTANCE, binaryMessages(random, max, 0)),
+					FramingTestSupport.bytes(0, 0, 0, 1, 0xff, 0x80));
 			seen.addAll(checkLengthPrefixed(random, stream, max, "mutated #" + i));
 		}
 		assertThat(seen).containsExactlyInAnyOrder("frame", "empty-frame", "rejected", "incomplete");
@@ -279,8 +287,8 @@ class FramingFuzzTests {
 	}
 
 	/**
-	 * Length-prefixed framing as documented: a 4-byte big-endian unsigned length, then that many bytes; a
-	 * length over the maximum ends the stream.
+	 * Length-prefixed framing as documented: a 4-byte big-endian unsigned length, then
+	 * that many bytes; a length over the maximum ends the stream.
 	 */
 	private static final class LengthPrefixedModel {
 
@@ -321,7 +329,8 @@ class FramingFuzzTests {
 
 	// Content-length
 
-	private static final byte[] INTERESTING_HEADER_BYTES = FramingTestSupport.utf8("Content-Length: 0123456789\r\n\r\n:x-");
+	private static final byte[] INTERESTING_HEADER_BYTES = FramingTestSupport
+		.utf8("Content-Length: 0123456789\r\n\r\n:x-");
 
 	@Test
 	void contentLengthSurvivesMutatedValidStreams() throws Exception {
@@ -329,8 +338,9 @@ class FramingFuzzTests {
 		Set<String> seen = new HashSet<>();
 		for (int i = 0; i < INPUTS; i++) {
 			int max = pick(random, MAX_SIZES);
-			byte[] stream = mutate(random, FramingTestSupport.encode(ContentLengthFraming.INSTANCE,
-					binaryMessages(random, max, 0)), INTERESTING_HEADER_BYTES);
+			byte[] stream = mutate(random,
+					FramingTestSupport.encode(ContentLengthFraming.INSTANCE, binaryMessages(random, max, 0)),
+					INTERESTING_HEADER_BYTES);
 			seen.addAll(checkContentLength(random, stream, max, "mutated #" + i));
 		}
 		assertThat(seen).containsExactlyInAnyOrder("frame", "empty-frame", "rejected", "incomplete");
@@ -388,8 +398,8 @@ class FramingFuzzTests {
 
 	/**
 	 * Content-length framing as documented: header lines up to a blank line, exactly one
-	 * {@code Content-Length} (any case, blanks around the value) with a decimal value up to the maximum,
-	 * other lines ignored; anything else ends the stream.
+	 * {@code Content-Length} (any case, blanks around the value) with a decimal value up
+	 * to the maximum, other lines ignored; anything else ends the stream.
 	 */
 	private static final class ContentLengthModel {
 
@@ -432,7 +442,8 @@ class FramingFuzzTests {
 					continue;
 				}
 				String value = line.substring(colon + 1).strip();
-				if (length != null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+				if (length != null || value.isEmpty() || value.length() > 18
+						|| !value.chars().allMatch(Character::isDigit)) {
 					return null;
 				}
 				length = Long.parseLong(value);
@@ -493,8 +504,8 @@ class FramingFuzzTests {
 	private String checkRecord(Random random, byte[] record, int max, String input) throws Exception {
 		RecordingFrameSink sink = new RecordingFrameSink();
 		pick(random, this.feeders).feedWhole(RecordFraming.INSTANCE.newDecoder(max), record, sink);
-		String expected = (record.length <= max)
-				? "bytes[" + record.length + "] " + FramingTestSupport.hex(record) : "problem oversize-record, dropped";
+		String expected = (record.length <= max) ? "bytes[" + record.length + "] " + FramingTestSupport.hex(record)
+				: "problem oversize-record, dropped";
 		assertThat(sink.transcript()).as("%s (max %d)", input, max).containsExactly(expected);
 		return (record.length <= max) ? "frame" : "oversize-record";
 	}

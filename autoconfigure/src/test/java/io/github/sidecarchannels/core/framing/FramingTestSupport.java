@@ -15,7 +15,10 @@ import io.github.sidecarchannels.core.transport.SocketWriter;
  */
 final class FramingTestSupport {
 
-	/** What is written over a read buffer once the decoder is done with it: a newline, so a kept view shows. */
+	/**
+	 * What is written over a read buffer once the decoder is done with it: a newline, so
+	 * a kept view shows.
+	 */
 	private static final byte JUNK = '\n';
 
 	private FramingTestSupport() {
@@ -52,7 +55,8 @@ final class FramingTestSupport {
 	}
 
 	/**
-	 * Frame payloads the way {@link SocketWriter} does: header, payload and trailer into one buffer.
+	 * Frame payloads the way {@link SocketWriter} does: header, payload and trailer into
+	 * one buffer.
 	 */
 	static byte[] encode(Framing framing, byte[]... payloads) {
 		int total = 0;
@@ -84,7 +88,10 @@ final class FramingTestSupport {
 		/** A heap buffer starting at array offset 0, position 0. */
 		HEAP,
 
-		/** A heap buffer with a non-zero array offset, a non-zero position and junk around the bytes. */
+		/**
+		 * A heap buffer with a non-zero array offset, a non-zero position and junk around
+		 * the bytes.
+		 */
 		HEAP_SLICE,
 
 		/** A direct buffer, as {@link SocketReader} uses. */
@@ -96,9 +103,10 @@ final class FramingTestSupport {
 	}
 
 	/**
-	 * Hands bytes to a decoder one read at a time through one reused buffer, like {@link SocketReader}: each
-	 * read must be consumed whole, and the buffer is overwritten with junk after every read, so a decoder
-	 * that keeps a view of its input instead of a copy delivers garbage.
+	 * Hands bytes to a decoder one read at a time through one reused buffer, like
+	 * {@link SocketReader}: each read must be consumed whole, and the buffer is
+	 * overwritten with junk after every read, so a decoder that keeps a view of its input
+	 * instead of a copy delivers garbage.
 	 */
 	static final class Feeder {
 
@@ -118,7 +126,9 @@ final class FramingTestSupport {
 			this.kind = kind;
 		}
 
-		/** @return how many reads were fed so far */
+		/**
+		 * @return how many reads were fed so far
+		 */
 		int reads() {
 			return this.reads;
 		}
@@ -128,7 +138,10 @@ final class FramingTestSupport {
 			read(decoder, stream, 0, stream.length, sink);
 		}
 
-		/** Feed the stream in reads of {@code chunkSize} bytes (the last one possibly shorter). */
+		/**
+		 * Feed the stream in reads of {@code chunkSize} bytes (the last one possibly
+		 * shorter).
+		 */
 		void feedInChunks(FrameDecoder decoder, byte[] stream, int chunkSize, FrameDecoder.FrameSink sink)
 				throws FramingException {
 			for (int from = 0; from < stream.length; from += chunkSize) {
@@ -136,7 +149,10 @@ final class FramingTestSupport {
 			}
 		}
 
-		/** Feed the stream cut at the given ascending offsets (equal offsets make empty reads). */
+		/**
+		 * Feed the stream cut at the given ascending offsets (equal offsets make empty
+		 * reads).
+		 */
 		void feedCutAt(FrameDecoder decoder, byte[] stream, FrameDecoder.FrameSink sink, int... cuts)
 				throws FramingException {
 			int from = 0;
@@ -148,8 +164,8 @@ final class FramingTestSupport {
 		}
 
 		/** Feed the stream in reads of random length between 0 and {@code maxChunk}. */
-		void feedRandomly(FrameDecoder decoder, byte[] stream, Random random, int maxChunk,
-				FrameDecoder.FrameSink sink) throws FramingException {
+		void feedRandomly(FrameDecoder decoder, byte[] stream, Random random, int maxChunk, FrameDecoder.FrameSink sink)
+				throws FramingException {
 			int from = 0;
 			while (from < stream.length) {
 				int to = Math.min(stream.length, from + random.nextInt(maxChunk + 1));

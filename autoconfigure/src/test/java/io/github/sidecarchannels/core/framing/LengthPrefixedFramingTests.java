@@ -288,15 +288,20 @@ class LengthPrefixedFramingTests {
 	}
 
 	/**
-	 * Payloads for the split tests, with empty frames between others. The last one is not empty: an empty
-	 * frame whose split header ends a read is only delivered with the next read (reported separately).
+	 * Payloads for the split tests, with empty frames between others. The last one is not
+	 * empty: an empty frame whose split header ends a read is only delivered with the
+	 * next read (reported separately).
 	 */
 	private static byte[][] payloads() {
-		return List.of(utf8("abc"), new byte[0], bytes(0), repeat(0xaa, MAX), utf8("\n\r\n€😀"), new byte[0], bytes(0xff, 0))
+		return List
+			.of(utf8("abc"), new byte[0], bytes(0), repeat(0xaa, MAX), utf8("\n\r\n€😀"), new byte[0], bytes(0xff, 0))
 			.toArray(new byte[0][]);
 	}
 
-	/** An empty frame whose split header completes at the end of a read is delivered at once. */
+	/**
+	 * An empty frame whose split header completes at the end of a read is delivered at
+	 * once.
+	 */
 	@Test
 	void deliversAnEmptyFrameWhoseSplitHeaderEndsTheRead() throws Exception {
 		RecordingFrameSink sink = new RecordingFrameSink();

@@ -271,7 +271,8 @@ class LineFramingTests {
 	void skipsALineOneByteOverTheMaximumAndResyncs(BufferKind kind) throws Exception {
 		byte[] stream = utf8("before\n" + "b".repeat(MAX + 1) + "\nafter\n");
 		new Feeder(kind).feedWhole(decoder(MAX), stream, this.sink);
-		assertThat(this.sink.transcript()).containsExactly("text[6] before", "problem oversize-line, dropped", "text[5] after");
+		assertThat(this.sink.transcript()).containsExactly("text[6] before", "problem oversize-line, dropped",
+				"text[5] after");
 		assertThat(this.sink.problemDescriptions()).singleElement().asString().contains(String.valueOf(MAX));
 	}
 
@@ -320,8 +321,8 @@ class LineFramingTests {
 			RecordingFrameSink sink = new RecordingFrameSink();
 			new Feeder(BufferKind.DIRECT).feedInChunks(decoder(max), stream, chunkSize, sink);
 			assertThat(sink.transcript()).as("max %d, reads of %d", max, chunkSize)
-				.containsExactly("text[" + max + "] " + longest, "problem oversize-line, dropped", "text[" + max + "] " + longest,
-						"problem oversize-line, dropped", "text[3] end");
+				.containsExactly("text[" + max + "] " + longest, "problem oversize-line, dropped",
+						"text[" + max + "] " + longest, "problem oversize-line, dropped", "text[3] end");
 		}
 	}
 
@@ -362,15 +363,16 @@ class LineFramingTests {
 
 	@Test
 	void reportsATruncatedSequence() throws Exception {
-		decoder(1024).decode(ByteBuffer.wrap(concat(utf8("a"), bytes(0xe2, 0x82), utf8("b\n"), bytes(0xe2, 0x82, '\n'))),
-				this.sink);
+		decoder(1024).decode(
+				ByteBuffer.wrap(concat(utf8("a"), bytes(0xe2, 0x82), utf8("b\n"), bytes(0xe2, 0x82, '\n'))), this.sink);
 		assertThat(this.sink.transcript()).containsExactly("problem invalid-utf8, repaired", "text[4] a\uFFFDb",
 				"problem invalid-utf8, repaired", "text[2] \uFFFD");
 	}
 
 	@Test
 	void reportsOverlongEncodingsAndEncodedSurrogates() throws Exception {
-		decoder(1024).decode(ByteBuffer.wrap(concat(bytes(0xc0, 0xaf, '\n'), bytes(0xed, 0xa0, 0x80, '\n'))), this.sink);
+		decoder(1024).decode(ByteBuffer.wrap(concat(bytes(0xc0, 0xaf, '\n'), bytes(0xed, 0xa0, 0x80, '\n'))),
+				this.sink);
 		assertThat(this.sink.problemTypes()).containsExactly("invalid-utf8", "invalid-utf8");
 		assertThat(this.sink.lines()).hasSize(2).allSatisfy((line) -> assertThat(line).isNotEmpty().matches("\uFFFD+"));
 	}
@@ -407,8 +409,9 @@ class LineFramingTests {
 			new Feeder(BufferKind.HEAP).feedInChunks(decoder(MAX), stream, chunkSize, sink);
 			transcripts.add(sink.transcript());
 		}
-		assertThat(transcripts).allSatisfy((transcript) -> assertThat(transcript).containsExactly(
-				"problem invalid-utf8, repaired", "text[16] " + "\uFFFD".repeat(MAX), "problem oversize-line, dropped", "text[2] ok"));
+		assertThat(transcripts)
+			.allSatisfy((transcript) -> assertThat(transcript).containsExactly("problem invalid-utf8, repaired",
+					"text[16] " + "\uFFFD".repeat(MAX), "problem oversize-line, dropped", "text[2] ok"));
 	}
 
 	private FrameDecoder decoder(int maxMessageSize) {

@@ -9,12 +9,16 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the eight-bytes-at-a-time newline search of {@link LineFraming}: it must find exactly what
- * a byte-by-byte loop finds, at every alignment, with neighbours that differ from a newline by one bit.
+ * Tests for the eight-bytes-at-a-time newline search of {@link LineFraming}: it must find
+ * exactly what a byte-by-byte loop finds, at every alignment, with neighbours that differ
+ * from a newline by one bit.
  */
 class NewlineScanTests {
 
-	/** Bytes one bit (or one borrow) away from '\n', which a wrong bit trick would take for it. */
+	/**
+	 * Bytes one bit (or one borrow) away from '\n', which a wrong bit trick would take
+	 * for it.
+	 */
 	private static final byte[] NEAR_MISSES = { 0x0B, 0x08, 0x09, 0x0E, 0x1A, (byte) 0x8A, (byte) 0x8B, 0x00,
 			(byte) 0xFF, 0x01, 0x2A, 0x4A };
 

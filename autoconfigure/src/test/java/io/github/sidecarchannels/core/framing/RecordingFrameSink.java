@@ -25,22 +25,30 @@ final class RecordingFrameSink implements FrameDecoder.FrameSink {
 		return this.events;
 	}
 
-	/** @return the payloads of the frames, as delivered (String or byte[]) */
+	/**
+	 * @return the payloads of the frames, as delivered (String or byte[])
+	 */
 	List<Object> payloads() {
 		return this.events.stream().filter(Event::isFrame).map(Event::payload).collect(Collectors.toList());
 	}
 
-	/** @return the payloads of the frames, which must all be Strings */
+	/**
+	 * @return the payloads of the frames, which must all be Strings
+	 */
 	List<String> lines() {
 		return this.events.stream().filter(Event::isFrame).map((event) -> (String) event.payload()).toList();
 	}
 
-	/** @return the payloads of the frames, which must all be byte arrays */
+	/**
+	 * @return the payloads of the frames, which must all be byte arrays
+	 */
 	List<byte[]> frames() {
 		return this.events.stream().filter(Event::isFrame).map((event) -> (byte[]) event.payload()).toList();
 	}
 
-	/** @return the sizes passed with the frames */
+	/**
+	 * @return the sizes passed with the frames
+	 */
 	List<Integer> sizes() {
 		return this.events.stream().filter(Event::isFrame).map(Event::size).toList();
 	}
@@ -54,8 +62,8 @@ final class RecordingFrameSink implements FrameDecoder.FrameSink {
 	}
 
 	/**
-	 * @return one comparable line per event: frames with their size and content, problems with their type and
-	 * whether the frame was dropped or repaired
+	 * @return one comparable line per event: frames with their size and content, problems
+	 * with their type and whether the frame was dropped or repaired
 	 */
 	List<String> transcript() {
 		return this.events.stream().map(Event::summary).toList();

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Extraction of classpath locations from a real jar: layout, modes, reuse, errors and clean-up.
+ * Extraction of classpath locations from a real jar: layout, modes, reuse, errors and
+ * clean-up.
  */
 class ChildFilesTests {
 
@@ -81,7 +82,8 @@ class ChildFilesTests {
 		Path root = this.files.extractionDirectory();
 		assertThat(mode(Path.of(command.get(0)))).isEqualTo("rwx------");
 		assertThat(this.files.directory("w", "working-directory", "classpath:tools")).isEqualTo(root.resolve("tools"));
-		assertThat(this.files.command("w", List.of("classpath:top.txt"))).containsExactly(root.resolve("top.txt").toString());
+		assertThat(this.files.command("w", List.of("classpath:top.txt")))
+			.containsExactly(root.resolve("top.txt").toString());
 		assertThat(root.resolve("tools/run.sh")).hasContent("#!/bin/sh\necho run");
 	}
 

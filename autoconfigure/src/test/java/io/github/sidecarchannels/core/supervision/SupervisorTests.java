@@ -19,15 +19,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The supervisor's decisions, driven by a fake {@link Supervisor.Runner} whose children are no
- * processes: each test ends a child by hand and watches the states, reasons and reports that follow.
+ * The supervisor's decisions, driven by a fake {@link Supervisor.Runner} whose children
+ * are no processes: each test ends a child by hand and watches the states, reasons and
+ * reports that follow.
  */
 class SupervisorTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static final RestartPolicy FAST = new RestartPolicy(RestartPolicy.Mode.ON_FAILURE,
-			Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), Duration.ofMinutes(1), 3, Duration.ofMinutes(1));
+	private static final RestartPolicy FAST = new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, Duration.ofMillis(10),
+			2.0, Duration.ofSeconds(1), Duration.ofMinutes(1), 3, Duration.ofMinutes(1));
 
 	private final SidecarScheduler scheduler = SidecarScheduler.create("supervisor-tests");
 
@@ -176,14 +177,15 @@ class SupervisorTests {
 
 	@Test
 	void stopWhileRestartingCancelsTheRestart() throws InterruptedException {
-		Supervisor supervisor = supervisor(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, Duration.ofMillis(200),
-				2.0, Duration.ofSeconds(1), Duration.ofMinutes(1), 3, Duration.ofMinutes(1)));
+		Supervisor supervisor = supervisor(new RestartPolicy(RestartPolicy.Mode.ON_FAILURE, Duration.ofMillis(200), 2.0,
+				Duration.ofSeconds(1), Duration.ofMinutes(1), 3, Duration.ofMinutes(1)));
 		supervisor.start();
 		supervisor.childEnded(this.runner.last(), true, "crashed");
 		assertThat(supervisor.state()).isEqualTo(SidecarState.RESTARTING);
 		supervisor.stop();
 		assertThat(supervisor.state()).isEqualTo(SidecarState.STOPPED);
-		// The timer runs its tasks in order: once a later one ran, the cancelled restart's moment has passed.
+		// The timer runs its tasks in order: once a later one ran, the cancelled
+		// restart's moment has passed.
 		CountDownLatch later = new CountDownLatch(1);
 		this.scheduler.schedule(later::countDown, TimeUnit.MILLISECONDS.toNanos(400));
 		assertThat(later.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -211,8 +213,8 @@ class SupervisorTests {
 		supervisor.restart();
 		assertThat(supervisor.state()).isEqualTo(SidecarState.RUNNING);
 		assertThat(this.runner.launches()).isEqualTo(2);
-		assertThat(this.events.states()).containsSubsequence("RUNNING->FAILED", "FAILED->STOPPED",
-				"STOPPED->STARTING", "STARTING->RUNNING");
+		assertThat(this.events.states()).containsSubsequence("RUNNING->FAILED", "FAILED->STOPPED", "STOPPED->STARTING",
+				"STARTING->RUNNING");
 	}
 
 	@Test
@@ -224,8 +226,8 @@ class SupervisorTests {
 		assertThat(child.stopped).isTrue();
 		assertThat(supervisor.state()).isEqualTo(SidecarState.STOPPED);
 		assertThat(this.events.undeliverable).containsExactly("the sidecar was stopped before it was written");
-		assertThat(this.events.states()).containsExactly("STOPPED->STARTING", "STARTING->RUNNING",
-				"RUNNING->STOPPING", "STOPPING->STOPPED");
+		assertThat(this.events.states()).containsExactly("STOPPED->STARTING", "STARTING->RUNNING", "RUNNING->STOPPING",
+				"STOPPING->STOPPED");
 		// A late report from the stopped child changes nothing.
 		supervisor.childEnded(child, true, "exited (exit code 143)");
 		assertThat(supervisor.state()).isEqualTo(SidecarState.STOPPED);

@@ -12,8 +12,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every reflective call {@link NativeSockets} makes is covered by a hint, and the registrar is found
- * through {@code aot.factories} as Spring's AOT processing finds it.
+ * Every reflective call {@link NativeSockets} makes is covered by a hint, and the
+ * registrar is found through {@code aot.factories} as Spring's AOT processing finds it.
  */
 class TransportRuntimeHintsTests {
 
@@ -30,8 +30,7 @@ class TransportRuntimeHintsTests {
 					FileDescriptor.class)))
 			.accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection()
-			.onMethodInvocation(method(nativeSocket, "shutdown", FileDescriptor.class, int.class)))
-			.accepts(this.hints);
+			.onMethodInvocation(method(nativeSocket, "shutdown", FileDescriptor.class, int.class))).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onMethodInvocation(method(nativeSocket, "setSocketOptionInt", FileDescriptor.class, int.class, int.class)))
 			.accepts(this.hints);

@@ -10,7 +10,8 @@ import io.github.sidecarchannels.rpc.SidecarClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The methods of {@code clients/python/examples/rpc_echo.py} and {@code clients/node/examples/rpc-echo.js}.
+ * The methods of {@code clients/python/examples/rpc_echo.py} and
+ * {@code clients/node/examples/rpc-echo.js}.
  */
 @SidecarClient("echo")
 public interface EchoClient {
