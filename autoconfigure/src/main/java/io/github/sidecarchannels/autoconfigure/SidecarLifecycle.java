@@ -1,13 +1,12 @@
 package io.github.sidecarchannels.autoconfigure;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarRegistry;
+import io.github.sidecarchannels.core.concurrent.SidecarThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,21 +141,10 @@ public class SidecarLifecycle implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		List<Thread> stopping = new ArrayList<>();
-		for (Sidecar sidecar : this.registry.all()) {
-			Thread thread = new Thread(sidecar::stop, "sidecar-" + sidecar.name() + "-stop");
-			thread.start();
-			stopping.add(thread);
-		}
-		for (Thread thread : stopping) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-		}
+		SidecarThreads.startAndJoin(this.registry.all()
+			.stream()
+			.map((sidecar) -> SidecarThreads.daemon(sidecar.name(), "stop", sidecar::stop))
+			.toList());
 		// Last, so that the JVM cannot exit while children are still being stopped.
 		if (this.keepAlive != null) {
 			this.keepAlive.stop();

@@ -96,21 +96,9 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 	 */
 	@Override
 	public void stop() {
-		List<Thread> stopping = new ArrayList<>();
-		for (DefaultSidecar member : this.instances) {
-			Thread thread = SidecarThreads.daemon(name(), "stop-" + member.definition().instance(), member::stop);
-			thread.start();
-			stopping.add(thread);
-		}
-		for (Thread thread : stopping) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		SidecarThreads.startAndJoin(this.instances.stream()
+			.map((member) -> SidecarThreads.daemon(name(), "stop-" + member.definition().instance(), member::stop))
+			.toList());
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package io.github.sidecarchannels.core.concurrent;
 
+import java.util.List;
+
 /**
  * The one place sidecar threads come from, so every thread in a thread dump says which
  * sidecar it serves and what it does: {@code sidecar-<name>-<role>}.
@@ -29,6 +31,24 @@ public final class SidecarThreads {
 	 */
 	public static String name(String sidecarName, String role) {
 		return "sidecar-" + sidecarName + "-" + role;
+	}
+
+	/**
+	 * Start the threads and wait until all have ended, so that stopping several sidecars
+	 * takes as long as the slowest, not the sum of them.
+	 * @param threads unstarted threads, e.g. from {@link #daemon}
+	 */
+	public static void startAndJoin(List<Thread> threads) {
+		threads.forEach(Thread::start);
+		for (Thread thread : threads) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 }
