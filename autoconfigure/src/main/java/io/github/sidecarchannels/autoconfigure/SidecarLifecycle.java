@@ -82,7 +82,7 @@ public class SidecarLifecycle implements SmartLifecycle {
 		this.startupGrace = startupGrace;
 		this.keepAlive = keepAlive ? new KeepAlive() : null;
 		registry.all().forEach((sidecar) -> {
-			sidecar.addStateListener(this.startupWatch);
+			sidecar.addInstanceStateListener(this.startupWatch);
 			sidecar.addStateListener(this.readinessWatch);
 		});
 	}

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.SidecarExitedException;
 import io.github.sidecarchannels.core.SidecarStartException;
 import io.github.sidecarchannels.core.SidecarState;
@@ -22,17 +23,21 @@ import io.github.sidecarchannels.core.supervision.Durations;
  * {@code startup.grace}: a program that starts and dies at once (a missing script, an
  * import error) fails the application's startup instead of leaving it running with a
  * sidecar that restarts and gives up. Every sidecar's grace runs from its own start, so
- * waiting for all of them takes the longest grace, not the sum.
+ * waiting for all of them takes the longest grace, not the sum. It watches each instance
+ * of a pool ({@link Sidecar#addInstanceStateListener}): one instance whose child dies at
+ * once fails the start as a single sidecar would, even while the others keep the pool
+ * running.
  */
 final class StartupWatch implements SidecarStateListener {
 
-	private final Map<String, CompletableFuture<Void>> ended = new ConcurrentHashMap<>();
+	private final Map<String, CompletableFuture<Sidecar>> ended = new ConcurrentHashMap<>();
 
 	private final List<Watched> watched = new ArrayList<>();
 
 	/**
 	 * Watch a sidecar about to be started.
-	 * @param sidecar the sidecar, whose state changes this watch must already receive
+	 * @param sidecar the sidecar, whose instances' state changes this watch must already
+	 * receive
 	 * @param grace how long after its start an end counts as a failed start; zero to not
 	 * watch
 	 */
@@ -44,13 +49,13 @@ final class StartupWatch implements SidecarStateListener {
 	}
 
 	@Override
-	public void stateChanged(Sidecar sidecar, SidecarState previous, SidecarState next, String reason) {
+	public void stateChanged(Sidecar instance, SidecarState previous, SidecarState next, String reason) {
 		// A stop goes through STOPPING; any other way out of RUNNING is the child's own
 		// end.
 		if (previous == SidecarState.RUNNING && next != SidecarState.STOPPING) {
-			CompletableFuture<Void> end = this.ended.get(sidecar.name());
+			CompletableFuture<Sidecar> end = this.ended.get(instance.name());
 			if (end != null) {
-				end.complete(null);
+				end.complete(instance);
 			}
 		}
 	}
@@ -83,8 +88,8 @@ final class StartupWatch implements SidecarStateListener {
 	private void awaitGrace(Watched candidate) {
 		long remaining = Math.max(0, candidate.deadlineNanos() - System.nanoTime());
 		try {
-			this.ended.get(candidate.sidecar().name()).get(remaining, TimeUnit.NANOSECONDS);
-			throw endedEarly(candidate.sidecar(), candidate.grace());
+			Sidecar instance = this.ended.get(candidate.sidecar().name()).get(remaining, TimeUnit.NANOSECONDS);
+			throw endedEarly(instance, candidate.grace());
 		}
 		catch (TimeoutException ex) {
 			// Still up after its grace: a good start.
@@ -97,12 +102,18 @@ final class StartupWatch implements SidecarStateListener {
 		}
 	}
 
-	private static SidecarStartException endedEarly(Sidecar sidecar, Duration grace) {
-		String reason = String.valueOf(sidecar.lastFailure());
-		SidecarExitedException exited = new SidecarExitedException(sidecar.name(), sidecar.status().lastExitCode(),
-				reason, sidecar.stderrTail());
-		String description = exited.getMessage().substring(("Sidecar '" + sidecar.name() + "' ").length());
-		return new SidecarStartException(sidecar.name(), "the child ended within startup.grace ("
+	/**
+	 * @param instance the sidecar, or the instance of its pool, whose child ended
+	 */
+	private static SidecarStartException endedEarly(Sidecar instance, Duration grace) {
+		String reason = String.valueOf(instance.lastFailure());
+		SidecarExitedException exited = new SidecarExitedException(instance.name(), instance.status().lastExitCode(),
+				reason, instance.stderrTail());
+		String description = exited.getMessage().substring(("Sidecar '" + instance.name() + "' ").length());
+		SidecarDefinition definition = instance.definition();
+		String which = (definition.instances() > 1)
+				? "instance " + definition.instance() + " (of " + definition.instances() + "): " : "";
+		return new SidecarStartException(instance.name(), which + "the child ended within startup.grace ("
 				+ Durations.format(grace) + ") of being started: " + description, exited);
 	}
 

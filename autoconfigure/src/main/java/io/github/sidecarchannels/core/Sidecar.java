@@ -107,6 +107,19 @@ public interface Sidecar {
 	void addStateListener(SidecarStateListener listener);
 
 	/**
+	 * Listen to the state changes of each of this sidecar's instances ({@code instances})
+	 * rather than to the one state of the sidecar: an instance that restarts while the
+	 * others keep the sidecar {@code RUNNING} is told here. Each change is told with the
+	 * instance itself as the {@code sidecar} argument (its
+	 * {@code definition().instance()} says which, its status and stderr tail are its
+	 * own). For a sidecar of one instance this is {@link #addStateListener}.
+	 * @param listener told about every state change of every instance from now on
+	 */
+	default void addInstanceStateListener(SidecarStateListener listener) {
+		addStateListener(listener);
+	}
+
+	/**
 	 * Send a payload and wait for its reply.
 	 * @param payload a {@code byte[]}, {@code String} or {@code ByteBuffer}
 	 * @param timeout the most time to wait, for queueing and for the reply together

@@ -240,6 +240,12 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		this.listeners.add(listener);
 	}
 
+	/** Each instance tells its own changes. */
+	@Override
+	public void addInstanceStateListener(SidecarStateListener listener) {
+		this.instances.forEach((member) -> member.addStateListener(listener));
+	}
+
 	@Override
 	public String name() {
 		return this.definition.name();

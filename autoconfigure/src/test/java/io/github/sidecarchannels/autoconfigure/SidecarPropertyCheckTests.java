@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarDefinition;
+import io.github.sidecarchannels.core.SidecarInstanceStatus;
 import io.github.sidecarchannels.core.SidecarState;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +141,40 @@ class SidecarPropertyCheckTests {
 					.contains("cannot load settings");
 				assertThat(analysis.getAction()).contains("sidecar.processes.x.startup.grace")
 					.contains("sidecar.processes.x.fail-fast");
+			});
+	}
+
+	@Test
+	void poolInstanceWhoseChildDiesAtOnceFailsStartupNamingTheInstance() {
+		this.runner
+			.withPropertyValues(
+					"sidecar.processes.pool.command=sh,-c,"
+							+ "if [ \"$SIDECAR_INSTANCE\" = 1 ]; then echo instance $SIDECAR_INSTANCE cannot load >&2; "
+							+ "exit 3; fi; exec cat",
+					"sidecar.processes.pool.instances=2", "sidecar.processes.pool.startup.grace=5s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Sidecar 'pool': instance 1 (of 2): ")
+					.contains("within startup.grace (5s)")
+					.contains("exit code 3")
+					.contains("instance 1 cannot load");
+				assertThat(analysis.getAction()).contains("sidecar.processes.pool.startup.grace")
+					.contains("sidecar.processes.pool.fail-fast");
+			});
+	}
+
+	@Test
+	void poolWhoseInstancesAllStayUpThroughTheGraceStarts() {
+		this.runner
+			.withPropertyValues("sidecar.processes.pool.command=cat", "sidecar.processes.pool.instances=2",
+					"sidecar.processes.pool.startup.grace=300ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Sidecar pool = context.getBean("sidecar.pool", Sidecar.class);
+				assertThat(pool.status().instances()).extracting(SidecarInstanceStatus::state)
+					.containsExactly(SidecarState.RUNNING, SidecarState.RUNNING);
+				assertThat(pool.request("up", TIMEOUT).getPayload()).isEqualTo("up");
 			});
 	}
 
