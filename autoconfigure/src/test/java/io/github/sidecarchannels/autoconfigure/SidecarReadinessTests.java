@@ -81,6 +81,24 @@ class SidecarReadinessTests {
 	}
 
 	@Test
+	void nodeJsonRpcChildThatCallsReadyLateReadsNothingBefore() {
+		this.runner
+			.withPropertyValues("sidecar.processes.model.command=node," + Children.script("rpc_loads_then_ready.js"),
+					"sidecar.processes.model.protocol=json-rpc", "sidecar.processes.model.startup.ready=message",
+					"sidecar.processes.model.auto-startup=false", "sidecar.processes.model.environment.READY_DELAY=2")
+			.run((context) -> {
+				Sidecar sidecar = context.getBean("sidecar.model", Sidecar.class);
+				SidecarRpc rpc = context.getBean("sidecar.model.rpc", SidecarRpc.class);
+				sidecar.start();
+				assertThat(sidecar.state()).isEqualTo(SidecarState.STARTING);
+				CompletableFuture<Before> before = rpc.callAsync("before", null, Before.class, TIMEOUT);
+				assertThat(before.get(30, TimeUnit.SECONDS).bytesBeforeReady()).isFalse();
+				assertThat(sidecar.state()).isEqualTo(SidecarState.RUNNING);
+				assertThat(rpc.call("upper", new Text("node"), String.class)).isEqualTo("NODE");
+			});
+	}
+
+	@Test
 	void applicationStartupWaitsUntilTheChildIsReady() {
 		this.runner.withPropertyValues("sidecar.processes.model.command=node," + Children.script("loads_then_ready.js"),
 				"sidecar.processes.model.startup.ready=message", "sidecar.processes.model.environment.READY_DELAY=1",
