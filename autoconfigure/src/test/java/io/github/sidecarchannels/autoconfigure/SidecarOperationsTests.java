@@ -1,6 +1,7 @@
 package io.github.sidecarchannels.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.github.sidecarchannels.autoconfigure.endpoint.SidecarsEndpoint;
 import io.github.sidecarchannels.autoconfigure.endpoint.SidecarsEndpoint.SidecarDescriptor;
@@ -8,8 +9,10 @@ import io.github.sidecarchannels.autoconfigure.endpoint.SidecarsEndpointAutoConf
 import io.github.sidecarchannels.autoconfigure.health.SidecarsHealthContributor;
 import io.github.sidecarchannels.autoconfigure.health.SidecarsHealthContributorAutoConfiguration;
 import io.github.sidecarchannels.core.Sidecar;
+import io.github.sidecarchannels.core.SidecarInstanceStatus;
 import io.github.sidecarchannels.core.SidecarState;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -104,6 +107,53 @@ class SidecarOperationsTests {
 				assertThat(echo.request("again", TIMEOUT).getPayload()).isEqualTo("again");
 				assertThat(endpoint.restart("nope")).isNull();
 			});
+	}
+
+	@Test
+	void poolHealthAndEndpointShowEachInstanceAndAKilledOneRestarting() {
+		this.runner
+			.withPropertyValues("sidecar.processes.pool.command=cat", "sidecar.processes.pool.instances=2",
+					"sidecar.processes.pool.restart.initial-delay=3s",
+					"management.endpoints.web.exposure.include=health,sidecars")
+			.run((context) -> {
+				Sidecar pool = context.getBean("sidecar.pool", Sidecar.class);
+				HealthEndpoint health = context.getBean(HealthEndpoint.class);
+				SidecarsEndpoint endpoint = context.getBean(SidecarsEndpoint.class);
+				List<SidecarInstanceStatus> before = instances(health);
+				assertThat(before).extracting(SidecarInstanceStatus::instance).containsExactly(0, 1);
+				assertThat(before).extracting(SidecarInstanceStatus::state).containsOnly(SidecarState.RUNNING);
+				assertThat(before).extracting(SidecarInstanceStatus::restarts).containsOnly(0);
+				assertThat(before).extracting(SidecarInstanceStatus::outstanding).containsOnly(0);
+				assertThat(before).extracting(SidecarInstanceStatus::pid)
+					.doesNotHaveDuplicates()
+					.allMatch((pid) -> pid > 0);
+				assertThat(endpoint.sidecar("pool").instances()).isEqualTo(before);
+				String json = JsonMapper.builder().build().writeValueAsString(endpoint.sidecars());
+				assertThat(json).contains("\"pool\":{\"state\":\"RUNNING\"")
+					.contains("{\"instance\":1,\"state\":\"RUNNING\",\"pid\":" + before.get(1).pid());
+				long victim = before.get(1).pid();
+				ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+				// The restart waits out its 3s backoff: long enough to be seen.
+				await().atMost(TIMEOUT).until(() -> instances(health).get(1).state() == SidecarState.RESTARTING);
+				assertThat(health.healthForPath("sidecars", "pool").getStatus()).isEqualTo(Status.UP);
+				SidecarDescriptor restarting = endpoint.sidecar("pool");
+				assertThat(restarting.state()).isEqualTo(SidecarState.RUNNING);
+				assertThat(restarting.instances().get(1).pid()).isEqualTo(-1);
+				assertThat(restarting.instances().get(1).lastFailure()).contains("137");
+				assertThat(restarting.instances().get(0)).isEqualTo(before.get(0));
+				await().atMost(TIMEOUT).until(() -> instances(health).get(1).state() == SidecarState.RUNNING);
+				SidecarInstanceStatus restarted = endpoint.sidecar("pool").instances().get(1);
+				assertThat(restarted.restarts()).isEqualTo(1);
+				assertThat(restarted.pid()).isPositive().isNotEqualTo(victim).isEqualTo(instances(health).get(1).pid());
+				assertThat(endpoint.sidecar("pool").restarts()).isEqualTo(1);
+				assertThat(pool.request("after", TIMEOUT).getPayload()).isEqualTo("after");
+			});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<SidecarInstanceStatus> instances(HealthEndpoint health) {
+		IndicatedHealthDescriptor pool = (IndicatedHealthDescriptor) health.healthForPath("sidecars", "pool");
+		return (List<SidecarInstanceStatus>) pool.getDetails().get("instances");
 	}
 
 	@Test
