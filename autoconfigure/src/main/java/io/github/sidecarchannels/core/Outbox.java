@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.sidecarchannels.core.channel.Payloads;
@@ -138,15 +139,65 @@ final class Outbox {
 	 * @param unread written but never read by the child: reported, by
 	 * {@link #reportUnread} or first thing in {@link #undeliverable}
 	 */
-	void disconnected(List<Outgoing> unwritten, List<Outgoing> unread) {
+	synchronized void disconnected(List<Outgoing> unwritten, List<Outgoing> unread) {
 		this.carryOver = unwritten;
 		this.unread.set(unread);
 	}
 
-	List<Outgoing> takeCarryOver() {
+	synchronized List<Outgoing> takeCarryOver() {
 		List<Outgoing> taken = this.carryOver;
 		this.carryOver = List.of();
 		return taken;
+	}
+
+	// ---- a pool's hand-over
+
+	/**
+	 * Offer what waits here, in order (the carry-over, then the queue), to a pool's other
+	 * instances, one message at a time, until one is refused. What moved no longer counts
+	 * against this outbox's budget; what stays keeps its order and goes first to the next
+	 * child. The end-of-input marker never moves.
+	 * @param taker tries to place one message elsewhere
+	 * @return how many messages moved
+	 */
+	synchronized int handOver(Function<Outgoing, HandOver> taker) {
+		List<Outgoing> carried = this.carryOver;
+		List<Outgoing> staying = new ArrayList<>();
+		int moved = 0;
+		int next = 0;
+		boolean refused = false;
+		while (!refused) {
+			Outgoing message = (next < carried.size()) ? carried.get(next++) : this.queue.poll();
+			if (message == null) {
+				break;
+			}
+			HandOver verdict = (message != Outgoing.END_OF_INPUT) ? taker.apply(message) : HandOver.REFUSED;
+			if (verdict == HandOver.MOVED) {
+				this.budget.release(message.size());
+				moved++;
+			}
+			else {
+				staying.add(message);
+				refused = verdict == HandOver.REFUSED;
+			}
+		}
+		staying.addAll(carried.subList(next, carried.size()));
+		this.carryOver = List.copyOf(staying);
+		return moved;
+	}
+
+	/** What became of one message offered to a pool's other instances. */
+	enum HandOver {
+
+		/** Another instance took it. */
+		MOVED,
+
+		/** It stays: it is meant for this instance's child; the next may still move. */
+		KEPT,
+
+		/** No instance can take it: it stays, and so does everything after it. */
+		REFUSED
+
 	}
 
 	// ---- what cannot be delivered

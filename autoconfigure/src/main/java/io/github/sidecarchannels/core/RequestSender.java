@@ -93,6 +93,7 @@ final class RequestSender {
 						"no request slot freed up (max-in-flight " + this.maxInFlight + ")"));
 				return;
 			}
+			request.holdsSlotOf(this.correlation);
 			queue(request, bytes, deadline, timeout);
 		}
 		catch (MessageDeliveryException ex) {
@@ -133,11 +134,12 @@ final class RequestSender {
 			request.fail(new SidecarTimeoutException(this.name, timeout, "the outbound buffer stayed full"));
 			return;
 		}
-		request.timeout(
-				this.scheduler.schedule(
-						() -> this.correlation.timedOut(request,
-								new SidecarTimeoutException(this.name, timeout, "no reply arrived")),
-						remaining(deadline)));
+		// The correlation holding its slot then: in a pool, it may have moved to another
+		// instance.
+		request.timeout(this.scheduler.schedule(
+				() -> request.slotHolder(this.correlation)
+					.timedOut(request, new SidecarTimeoutException(this.name, timeout, "no reply arrived")),
+				remaining(deadline)));
 	}
 
 	private static long remaining(long deadline) {

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * A sidecar of several instances of one definition ({@code instances}), each a
@@ -33,6 +34,8 @@ import org.springframework.messaging.SubscribableChannel;
  * <li>routing ({@link #leastLoaded()}): every request, call and message goes to the ready
  * instance with the fewest outstanding; order is kept per instance, not across
  * instances;</li>
+ * <li>redistribution ({@link Redistribution}): what a dead instance never wrote goes to
+ * the ready ones;</li>
  * <li>fan-in: inbound messages and errors of every instance reach the pool's one inbound
  * and errors channel, inbound ones with the {@link Sidecar#INSTANCE_HEADER} header;</li>
  * <li>one state ({@link PoolState}): {@code RUNNING} while at least {@code min-ready}
@@ -57,6 +60,8 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 
 	private final PoolState poolState;
 
+	private final Redistribution redistribution;
+
 	/** Where the search for the least loaded starts, turning: equal loads take turns. */
 	private final AtomicInteger nextStart = new AtomicInteger();
 
@@ -74,6 +79,7 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 				(error, ex) -> logger.error("Sidecar '{}': an error-channel subscriber failed", name(), ex));
 		this.outbound = (message, timeout) -> leastLoaded().outbound().send(message, timeout);
 		this.poolState = new PoolState(definition.minReady(), this.instances);
+		this.redistribution = new Redistribution(this.instances);
 		for (DefaultSidecar member : this.instances) {
 			member.inbound().subscribe(this.inbound::send);
 			member.errors().subscribe(this.errors::send);
@@ -107,8 +113,16 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		start();
 	}
 
+	/**
+	 * An instance whose child is gone hands what it never wrote to the others, before a
+	 * failed one reports what is left.
+	 */
 	private void instanceChanged(Sidecar member, SidecarState previous, SidecarState next, String reason) {
-		this.poolState.update(((DefaultSidecar) member).definition().instance(), reason, this::poolChanged);
+		DefaultSidecar instance = (DefaultSidecar) member;
+		this.poolState.update(instance.definition().instance(), reason, this::poolChanged);
+		if (next == SidecarState.RESTARTING || next == SidecarState.FAILED) {
+			this.redistribution.from(instance);
+		}
 	}
 
 	private void poolChanged(SidecarState previous, SidecarState next, String reason) {
@@ -211,9 +225,15 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		instanceOf(frame).becomeReady();
 	}
 
+	/**
+	 * A response to a call the child made goes to that child, never to another instance.
+	 */
 	@Override
 	public MessageChannel replyChannel(Message<?> frame) {
-		return instanceOf(frame).outbound();
+		MessageChannel member = instanceOf(frame).outbound();
+		return (message, timeout) -> member.send(
+				MessageBuilder.fromMessage(message).setHeader(Redistribution.PINNED_HEADER, Boolean.TRUE).build(),
+				timeout);
 	}
 
 	@Override

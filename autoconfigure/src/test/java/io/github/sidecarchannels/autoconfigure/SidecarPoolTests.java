@@ -1,7 +1,11 @@
 package io.github.sidecarchannels.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +27,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -101,6 +108,85 @@ class SidecarPoolTests {
 			}
 			throw ex;
 		}
+	}
+
+	@Test
+	void unwrittenMessagesAndRequestsOfAKilledInstanceGoToTheReadyOneWithNothingLostOrDuplicated(@TempDir Path dir) {
+		Path go = dir.resolve("go");
+		Path record = dir.resolve("record");
+		this.runner
+			.withPropertyValues("sidecar.processes.pool.command=python3," + Children.script("pool_handover.py"),
+					"sidecar.processes.pool.instances=2", "sidecar.processes.pool.startup.ready=message",
+					"sidecar.processes.pool.auto-startup=false", "sidecar.processes.pool.restart.initial-delay=30s",
+					"sidecar.processes.pool.environment.GO_FILE=" + go,
+					"sidecar.processes.pool.environment.RECORD_FILE=" + record)
+			.run((context) -> {
+				Sidecar sidecar = context.getBean("sidecar.pool", Sidecar.class);
+				BlockingQueue<Message<?>> errors = SidecarChannelsTests.subscribe(sidecar.errors());
+				sidecar.start();
+				await().atMost(TIMEOUT).until(() -> instance(sidecar, 1).state() == SidecarState.RUNNING);
+				assertThat(instance(sidecar, 0).state()).isEqualTo(SidecarState.STARTING);
+				// Instance 1 is the only ready one and reads nothing: everything goes to
+				// it
+				// until its socket is full and 40 wait in its outbound queue.
+				Set<String> messages = new HashSet<>();
+				Map<String, CompletableFuture<Message<?>>> requests = new TreeMap<>();
+				String filler = ":" + "x".repeat(8 * 1024);
+				for (int i = 0; i < 5000 && instance(sidecar, 1).outstanding() - requests.size() < 40; i++) {
+					if (i % 2 == 0) {
+						sidecar.outbound().send(MessageBuilder.withPayload("m" + i + filler).build());
+						messages.add("m" + i);
+					}
+					else {
+						requests.put("r" + i, sidecar.requestAsync("r" + i + filler, TIMEOUT));
+					}
+				}
+				int queued = instance(sidecar, 1).outstanding() - requests.size();
+				assertThat(queued).isGreaterThanOrEqualTo(40);
+				Files.createFile(go);
+				await().atMost(TIMEOUT).until(() -> instance(sidecar, 0).state() == SidecarState.RUNNING);
+				ProcessHandle.of(instance(sidecar, 1).pid()).orElseThrow().destroyForcibly();
+				CompletableFuture.allOf(requests.values().toArray(CompletableFuture[]::new))
+					.exceptionally((failure) -> null)
+					.get(120, TimeUnit.SECONDS);
+				Map<String, Integer> requestOutcomes = new TreeMap<>();
+				requests.forEach((id, reply) -> requestOutcomes.merge(outcome(reply, id), 1, Integer::sum));
+				assertThat(requestOutcomes.keySet()).containsOnly("0", "exited");
+				await().atMost(TIMEOUT).until(() -> recorded(record).size() + errors.size() >= messages.size());
+				List<String> delivered = recorded(record);
+				// Order is kept per instance: what moved arrives in the order it was
+				// sent.
+				assertThat(delivered)
+					.isSortedAccordingTo(Comparator.comparingInt((id) -> Integer.parseInt(id.substring(1))));
+				List<String> accounted = new ArrayList<>(delivered);
+				errors.forEach((error) -> accounted.add(failedPayloadId(error)));
+				assertThat(accounted).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(messages);
+				// Everything that waited unwritten went to instance 0.
+				assertThat(delivered.size() + requestOutcomes.getOrDefault("0", 0)).isGreaterThanOrEqualTo(queued);
+				assertThat(requestOutcomes.getOrDefault("0", 0)).isPositive();
+				assertThat(delivered).isNotEmpty();
+				// Every max-in-flight slot and queue place was given back on both.
+				assertThat(instance(sidecar, 1).state()).isEqualTo(SidecarState.RESTARTING);
+				await().atMost(TIMEOUT)
+					.untilAsserted(() -> assertThat(sidecar.status().instances())
+						.extracting(SidecarInstanceStatus::outstanding)
+						.containsExactly(0, 0));
+				assertThat(sidecar.request("r-after" + filler, TIMEOUT).getPayload()).isEqualTo("0:r-after");
+			});
+	}
+
+	private static List<String> recorded(Path record) throws IOException {
+		return Files.exists(record) ? Files.readAllLines(record) : List.of();
+	}
+
+	private static SidecarInstanceStatus instance(Sidecar sidecar, int index) {
+		return sidecar.status().instances().get(index);
+	}
+
+	private static String failedPayloadId(Message<?> error) {
+		MessageDeliveryException failure = (MessageDeliveryException) error.getPayload();
+		assertThat(failure).hasMessageContaining("the child never read it");
+		return ((String) failure.getFailedMessage().getPayload()).split(":", 2)[0];
 	}
 
 	@Test

@@ -155,7 +155,7 @@ public final class FifoCorrelation implements RequestCorrelation {
 	}
 
 	private void release(PendingRequest request) {
-		if (request.release()) {
+		if (request.release(this)) {
 			this.permits.release();
 		}
 	}

@@ -48,13 +48,15 @@ public final class IdCorrelation implements RequestCorrelation {
 
 	/**
 	 * A request that timed out while queued is written all the same, but waits for
-	 * nothing.
+	 * nothing; if it was settled elsewhere while its slot was here (it moved here from
+	 * another instance of a pool), the slot is returned now.
 	 */
 	@Override
 	public void written(PendingRequest request) {
 		this.awaitingResponse.put(request.id(), request);
 		if (request.isSettled()) {
 			this.awaitingResponse.remove(request.id(), request);
+			release(request);
 		}
 	}
 
@@ -128,7 +130,7 @@ public final class IdCorrelation implements RequestCorrelation {
 	}
 
 	private void release(PendingRequest request) {
-		if (request.release()) {
+		if (request.release(this)) {
 			this.permits.release();
 		}
 	}

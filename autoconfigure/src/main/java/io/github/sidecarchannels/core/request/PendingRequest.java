@@ -3,6 +3,7 @@ package io.github.sidecarchannels.core.request;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sidecarchannels.core.SidecarExitedException;
 import io.github.sidecarchannels.core.SidecarTimeoutException;
@@ -28,7 +29,17 @@ public final class PendingRequest {
 
 	private final AtomicBoolean settled = new AtomicBoolean();
 
-	private final AtomicBoolean released = new AtomicBoolean();
+	/** Its slot holder before one is named: whoever releases first returns the slot. */
+	private static final Object ANY_HOLDER = new Object();
+
+	private static final Object RELEASED = new Object();
+
+	/**
+	 * The correlation whose {@code max-in-flight} slot it holds: only that one returns
+	 * it. In a pool a request not written yet may move to another instance, and its slot
+	 * with it.
+	 */
+	private final AtomicReference<Object> slotHolder = new AtomicReference<>(ANY_HOLDER);
 
 	private volatile ScheduledFuture<?> timeout;
 
@@ -153,15 +164,44 @@ public final class PendingRequest {
 	}
 
 	/**
-	 * @return true the first time it is called: the caller then returns the in-flight
-	 * permit
+	 * Name the correlation whose slot it took.
+	 * @param correlation the correlation that gave it a slot
 	 */
-	public boolean release() {
+	public void holdsSlotOf(RequestCorrelation correlation) {
+		this.slotHolder.compareAndSet(ANY_HOLDER, correlation);
+	}
+
+	/**
+	 * Its slot moves to another correlation (a pool's instance takes over a request the
+	 * previous one never wrote); the caller returns the old slot.
+	 * @param from the correlation that holds it now
+	 * @param to the correlation that took a slot for it
+	 * @return false if {@code from} does not hold it (any more): it was released
+	 */
+	public boolean moveSlot(RequestCorrelation from, RequestCorrelation to) {
+		return this.slotHolder.compareAndSet(from, to);
+	}
+
+	/**
+	 * @param fallback returned when no correlation holds its slot
+	 * @return the correlation holding its slot, which handles its timeout
+	 */
+	public RequestCorrelation slotHolder(RequestCorrelation fallback) {
+		return (this.slotHolder.get() instanceof RequestCorrelation holder) ? holder : fallback;
+	}
+
+	/**
+	 * @param by the correlation that settles it
+	 * @return true the first time it is called by the correlation holding its slot (or by
+	 * any, when none was named): the caller then returns the in-flight permit
+	 */
+	public boolean release(RequestCorrelation by) {
 		ScheduledFuture<?> scheduled = this.timeout;
 		if (scheduled != null) {
 			scheduled.cancel(false);
 		}
-		return this.released.compareAndSet(false, true);
+		Object holder = this.slotHolder.get();
+		return (holder == ANY_HOLDER || holder == by) && this.slotHolder.compareAndSet(holder, RELEASED);
 	}
 
 }

@@ -56,6 +56,15 @@ public final class Outgoing {
 	}
 
 	/**
+	 * @param name a header name
+	 * @return that header of the message it came from, or {@code null} (always for a
+	 * request)
+	 */
+	public @Nullable Object header(String name) {
+		return (this.headers != null) ? this.headers.get(name) : null;
+	}
+
+	/**
 	 * @return the payload's length in bytes
 	 */
 	public int size() {
