@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.github.sidecarchannels.core.Sidecar;
@@ -173,6 +174,56 @@ class SidecarPoolTests {
 						.containsExactly(0, 0));
 				assertThat(sidecar.request("r-after" + filler, TIMEOUT).getPayload()).isEqualTo("0:r-after");
 			});
+	}
+
+	@Test
+	void unwrittenJsonRpcCallsOfAKilledInstanceAreAnsweredByTheReadyOne(@TempDir Path dir) {
+		Path go = dir.resolve("go");
+		this.runner
+			.withPropertyValues("sidecar.processes.rpc.command=python3," + Children.script("rpc_pool_handover.py"),
+					"sidecar.processes.rpc.protocol=json-rpc", "sidecar.processes.rpc.instances=2",
+					"sidecar.processes.rpc.startup.ready=message", "sidecar.processes.rpc.auto-startup=false",
+					"sidecar.processes.rpc.restart.initial-delay=30s",
+					"sidecar.processes.rpc.environment.GO_FILE=" + go)
+			.run((context) -> {
+				Sidecar sidecar = context.getBean("sidecar.rpc", Sidecar.class);
+				SidecarRpc rpc = context.getBean("sidecar.rpc.rpc", SidecarRpc.class);
+				sidecar.start();
+				await().atMost(TIMEOUT).until(() -> instance(sidecar, 1).state() == SidecarState.RUNNING);
+				Map<Integer, CompletableFuture<Echo>> calls = new TreeMap<>();
+				String filler = "x".repeat(8 * 1024);
+				for (int i = 0; i < 5000 && instance(sidecar, 1).outstanding() - calls.size() < 40; i++) {
+					calls.put(i, rpc.callAsync("echo", new EchoParams(i, filler), Echo.class, TIMEOUT));
+				}
+				int queued = instance(sidecar, 1).outstanding() - calls.size();
+				assertThat(queued).isGreaterThanOrEqualTo(40);
+				Files.createFile(go);
+				await().atMost(TIMEOUT).until(() -> instance(sidecar, 0).state() == SidecarState.RUNNING);
+				ProcessHandle.of(instance(sidecar, 1).pid()).orElseThrow().destroyForcibly();
+				int answered = 0;
+				for (Map.Entry<Integer, CompletableFuture<Echo>> call : calls.entrySet()) {
+					try {
+						Echo echo = call.getValue().get(120, TimeUnit.SECONDS);
+						assertThat(echo).isEqualTo(new Echo(0, call.getKey()));
+						answered++;
+					}
+					catch (ExecutionException ex) {
+						assertThat(ex).hasCauseInstanceOf(SidecarExitedException.class);
+					}
+				}
+				assertThat(answered).isGreaterThanOrEqualTo(queued);
+				await().atMost(TIMEOUT)
+					.untilAsserted(() -> assertThat(sidecar.status().instances())
+						.extracting(SidecarInstanceStatus::outstanding)
+						.containsExactly(0, 0));
+				assertThat(rpc.call("echo", new EchoParams(-1, ""), Echo.class)).isEqualTo(new Echo(0, -1));
+			});
+	}
+
+	record EchoParams(int id, String filler) {
+	}
+
+	record Echo(int instance, int id) {
 	}
 
 	private static List<String> recorded(Path record) throws IOException {
