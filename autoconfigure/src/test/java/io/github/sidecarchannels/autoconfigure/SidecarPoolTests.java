@@ -24,6 +24,7 @@ import io.github.sidecarchannels.core.SidecarInstanceStatus;
 import io.github.sidecarchannels.core.SidecarState;
 import io.github.sidecarchannels.core.SidecarTimeoutException;
 import io.github.sidecarchannels.rpc.SidecarRpc;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -123,17 +124,18 @@ class SidecarPoolTests {
 					"sidecar.processes.pool.environment.RECORD_FILE=" + record)
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.pool", Sidecar.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				BlockingQueue<Message<?>> errors = SidecarChannelsTests.subscribe(sidecar.errors());
 				sidecar.start();
 				await().atMost(TIMEOUT).until(() -> instance(sidecar, 1).state() == SidecarState.RUNNING);
 				assertThat(instance(sidecar, 0).state()).isEqualTo(SidecarState.STARTING);
 				// Instance 1 is the only ready one and reads nothing: everything goes to
-				// it
-				// until its socket is full and 40 wait in its outbound queue.
+				// it.
+				// 200 unwritten messages of 8 KiB are far more than its socket can hold.
 				Set<String> messages = new HashSet<>();
 				Map<String, CompletableFuture<Message<?>>> requests = new TreeMap<>();
 				String filler = ":" + "x".repeat(8 * 1024);
-				for (int i = 0; i < 5000 && instance(sidecar, 1).outstanding() - requests.size() < 40; i++) {
+				for (int i = 0; i < 5000 && i - written(meters, "pool", 1) < 200; i++) {
 					if (i % 2 == 0) {
 						sidecar.outbound().send(MessageBuilder.withPayload("m" + i + filler).build());
 						messages.add("m" + i);
@@ -142,8 +144,7 @@ class SidecarPoolTests {
 						requests.put("r" + i, sidecar.requestAsync("r" + i + filler, TIMEOUT));
 					}
 				}
-				int queued = instance(sidecar, 1).outstanding() - requests.size();
-				assertThat(queued).isGreaterThanOrEqualTo(40);
+				int sent = messages.size() + requests.size();
 				Files.createFile(go);
 				await().atMost(TIMEOUT).until(() -> instance(sidecar, 0).state() == SidecarState.RUNNING);
 				ProcessHandle.of(instance(sidecar, 1).pid()).orElseThrow().destroyForcibly();
@@ -162,9 +163,16 @@ class SidecarPoolTests {
 				List<String> accounted = new ArrayList<>(delivered);
 				errors.forEach((error) -> accounted.add(failedPayloadId(error)));
 				assertThat(accounted).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(messages);
-				// Everything that waited unwritten went to instance 0.
-				assertThat(delivered.size() + requestOutcomes.getOrDefault("0", 0)).isGreaterThanOrEqualTo(queued);
-				assertThat(requestOutcomes.getOrDefault("0", 0)).isPositive();
+				// What instance 1 wrote was never read: reported or failed. Everything
+				// else
+				// moved to instance 0 and was delivered there, each once.
+				int answered = requestOutcomes.getOrDefault("0", 0);
+				assertThat(written(meters, "pool", 0) + written(meters, "pool", 1)).isEqualTo(sent);
+				assertThat(delivered.size() + answered).isEqualTo(written(meters, "pool", 0))
+					.isGreaterThanOrEqualTo(100);
+				assertThat(errors.size() + requestOutcomes.getOrDefault("exited", 0))
+					.isEqualTo(written(meters, "pool", 1));
+				assertThat(answered).isPositive();
 				assertThat(delivered).isNotEmpty();
 				// Every max-in-flight slot and queue place was given back on both.
 				assertThat(instance(sidecar, 1).state()).isEqualTo(SidecarState.RESTARTING);
@@ -188,15 +196,14 @@ class SidecarPoolTests {
 			.run((context) -> {
 				Sidecar sidecar = context.getBean("sidecar.rpc", Sidecar.class);
 				SidecarRpc rpc = context.getBean("sidecar.rpc.rpc", SidecarRpc.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				sidecar.start();
 				await().atMost(TIMEOUT).until(() -> instance(sidecar, 1).state() == SidecarState.RUNNING);
 				Map<Integer, CompletableFuture<Echo>> calls = new TreeMap<>();
 				String filler = "x".repeat(8 * 1024);
-				for (int i = 0; i < 5000 && instance(sidecar, 1).outstanding() - calls.size() < 40; i++) {
+				for (int i = 0; i < 5000 && i - written(meters, "rpc", 1) < 200; i++) {
 					calls.put(i, rpc.callAsync("echo", new EchoParams(i, filler), Echo.class, TIMEOUT));
 				}
-				int queued = instance(sidecar, 1).outstanding() - calls.size();
-				assertThat(queued).isGreaterThanOrEqualTo(40);
 				Files.createFile(go);
 				await().atMost(TIMEOUT).until(() -> instance(sidecar, 0).state() == SidecarState.RUNNING);
 				ProcessHandle.of(instance(sidecar, 1).pid()).orElseThrow().destroyForcibly();
@@ -211,13 +218,24 @@ class SidecarPoolTests {
 						assertThat(ex).hasCauseInstanceOf(SidecarExitedException.class);
 					}
 				}
-				assertThat(answered).isGreaterThanOrEqualTo(queued);
+				assertThat(answered).isEqualTo(written(meters, "rpc", 0)).isGreaterThanOrEqualTo(100);
+				assertThat(written(meters, "rpc", 0) + written(meters, "rpc", 1)).isEqualTo(calls.size());
 				await().atMost(TIMEOUT)
 					.untilAsserted(() -> assertThat(sidecar.status().instances())
 						.extracting(SidecarInstanceStatus::outstanding)
 						.containsExactly(0, 0));
 				assertThat(rpc.call("echo", new EchoParams(-1, ""), Echo.class)).isEqualTo(new Echo(0, -1));
 			});
+	}
+
+	/**
+	 * @return how many messages and requests were written to the instance's socket
+	 */
+	private static int written(MeterRegistry meters, String sidecar, int instance) {
+		Counter counter = meters.find("sidecar.messages.sent")
+			.tags("sidecar", sidecar, "instance", String.valueOf(instance))
+			.counter();
+		return (counter != null) ? (int) counter.count() : 0;
 	}
 
 	record EchoParams(int id, String filler) {
