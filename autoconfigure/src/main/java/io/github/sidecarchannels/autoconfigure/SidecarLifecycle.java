@@ -107,6 +107,7 @@ public class SidecarLifecycle implements SmartLifecycle {
 					}
 					this.readinessWatch.starting(sidecar);
 					start(sidecar);
+					this.startupWatch.started(sidecar);
 				}
 			}
 			this.startupWatch.awaitGraces();
