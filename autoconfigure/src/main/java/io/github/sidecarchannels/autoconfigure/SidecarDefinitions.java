@@ -15,6 +15,7 @@ import io.github.sidecarchannels.core.process.ChildFiles;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -48,7 +49,7 @@ final class SidecarDefinitions {
 			SidecarProperties.Process process = new SidecarProperties.Process();
 			Bindable<SidecarProperties.Process> target = Bindable.ofInstance(process);
 			binder.bind(DEFAULTS, target);
-			binder.bind(PROCESSES + name, target);
+			binder.bind(sidecar(name), target);
 			settings.put(name, process);
 		}
 		return settings;
@@ -74,9 +75,18 @@ final class SidecarDefinitions {
 
 	/** Read before the registry exists, to know which sidecars get an rpc bean. */
 	static Protocol protocol(Binder binder, String name) {
-		return binder.bind(PROCESSES + name + ".protocol", Protocol.class)
+		return binder.bind(sidecar(name).append("protocol"), Bindable.of(Protocol.class))
 			.orElseGet(() -> binder.bind(DEFAULTS + ".protocol", Protocol.class)
 				.orElseGet(() -> new SidecarProperties.Process().getProtocol()));
+	}
+
+	/**
+	 * Adapted the way property sources' names are, so that map keys such as
+	 * {@code myDiff} or {@code my_diff}, which are not valid canonical names, find their
+	 * entries.
+	 */
+	private static ConfigurationPropertyName sidecar(String name) {
+		return ConfigurationPropertyName.adapt(PROCESSES + name, '.');
 	}
 
 	static boolean autoStartup(Map<String, SidecarProperties.Process> settings, String name) {

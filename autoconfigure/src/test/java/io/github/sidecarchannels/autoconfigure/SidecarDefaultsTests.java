@@ -61,6 +61,23 @@ class SidecarDefaultsTests {
 	}
 
 	@Test
+	void namesWithUpperCaseOrUnderscoresGetTheirOwnSettings() {
+		this.runner
+			.withPropertyValues("sidecar.defaults.max-in-flight=7", "sidecar.processes.myDiff.command=cat",
+					"sidecar.processes.myDiff.stop-timeout=3s", "sidecar.processes.my_diff.command=cat",
+					"sidecar.processes.my_diff.protocol=json-rpc")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				SidecarDefinition camel = definition(context.getBean("sidecar.myDiff", Sidecar.class));
+				assertThat(camel.stopTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(camel.maxInFlight()).isEqualTo(7);
+				SidecarDefinition snake = definition(context.getBean("sidecar.my_diff", Sidecar.class));
+				assertThat(snake.protocol()).isEqualTo(io.github.sidecarchannels.core.Protocol.JSON_RPC);
+				assertThat(context).hasBean("sidecar.my_diff.rpc");
+			});
+	}
+
+	@Test
 	void environmentMapsMergeWithTheSidecarsEntriesWinning() {
 		this.runner
 			.withPropertyValues("sidecar.defaults.environment.SHARED=1", "sidecar.defaults.environment.BOTH=default",
