@@ -1,6 +1,7 @@
 package io.github.sidecarchannels.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
 
 import io.github.sidecarchannels.core.DefaultSidecarRegistry;
 import io.github.sidecarchannels.core.PayloadConverter;
@@ -26,11 +27,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.messaging.MessageChannel;
 
@@ -70,10 +73,12 @@ public final class SidecarAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SidecarRegistry sidecarRegistry(SidecarProperties properties, ObjectProvider<SidecarCustomizer> customizers,
-			SidecarFactory sidecarFactory, ChildFiles childFiles, ApplicationEventPublisher events) {
-		List<SidecarDefinition> definitions = SidecarDefinitions.from(properties, customizers.orderedStream().toList(),
-				childFiles);
+	SidecarRegistry sidecarRegistry(SidecarProperties properties, Environment environment,
+			ObjectProvider<SidecarCustomizer> customizers, SidecarFactory sidecarFactory, ChildFiles childFiles,
+			ApplicationEventPublisher events) {
+		List<SidecarDefinition> definitions = SidecarDefinitions.from(
+				SidecarDefinitions.settings(properties, Binder.get(environment)), properties.getClients().isExpose(),
+				customizers.orderedStream().toList(), childFiles);
 		List<Sidecar> sidecars = definitions.stream().map(sidecarFactory::create).toList();
 		sidecars.forEach((sidecar) -> sidecar.addStateListener(eventPublisher(events)));
 		return new DefaultSidecarRegistry(sidecars);
@@ -127,10 +132,12 @@ public final class SidecarAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SidecarLifecycle sidecarLifecycle(SidecarRegistry registry, SidecarProperties properties) {
-		return new SidecarLifecycle(registry, (name) -> SidecarDefinitions.autoStartup(properties, name),
-				(name) -> SidecarDefinitions.failFast(properties, name),
-				(name) -> SidecarDefinitions.startupGrace(properties, name), properties.isKeepAlive());
+	SidecarLifecycle sidecarLifecycle(SidecarRegistry registry, SidecarProperties properties, Environment environment) {
+		Map<String, SidecarProperties.Process> settings = SidecarDefinitions.settings(properties,
+				Binder.get(environment));
+		return new SidecarLifecycle(registry, (name) -> SidecarDefinitions.autoStartup(settings, name),
+				(name) -> SidecarDefinitions.failFast(settings, name),
+				(name) -> SidecarDefinitions.startupGrace(settings, name), properties.isKeepAlive());
 	}
 
 	@Configuration(proxyBeanMethods = false)

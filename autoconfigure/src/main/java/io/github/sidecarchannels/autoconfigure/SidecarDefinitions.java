@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 import io.github.sidecarchannels.core.Protocol;
 import io.github.sidecarchannels.core.RestartPolicy;
@@ -15,133 +13,158 @@ import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.process.ChildFiles;
 
-import org.jspecify.annotations.Nullable;
-
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Turns {@link SidecarProperties} into validated {@link SidecarDefinition}s: a sidecar's
- * own setting, else the default, else the built-in value; then the customizers; then
- * {@code classpath:} locations become real paths through {@link ChildFiles}, so a
- * definition always holds the files a child runs.
+ * Turns the {@code sidecar.*} configuration into validated {@link SidecarDefinition}s.
+ * Each sidecar's effective settings are one {@link SidecarProperties.Process} that starts
+ * at the built-in defaults (its field initializers) and is bound from
+ * {@code sidecar.defaults}, then from {@code sidecar.processes.<name>}: what either sets
+ * wins over the built-in value, the sidecar's own over the defaults, environment maps
+ * merge and a command list replaces. Then come the customizers; then {@code classpath:}
+ * locations become real paths through {@link ChildFiles}, so a definition always holds
+ * the files a child runs.
  */
 final class SidecarDefinitions {
 
-	/**
-	 * How long startup watches a fail-fast sidecar's child for an early exit, unless
-	 * configured.
-	 */
-	static final Duration DEFAULT_STARTUP_GRACE = Duration.ofMillis(250);
+	private static final String DEFAULTS = "sidecar.defaults";
+
+	private static final String PROCESSES = "sidecar.processes.";
 
 	private SidecarDefinitions() {
 	}
 
-	static List<SidecarDefinition> from(SidecarProperties properties, List<SidecarCustomizer> customizers,
-			ChildFiles files) {
+	/**
+	 * @param properties the bound properties, naming the configured sidecars
+	 * @param binder the binder over the environment they were bound from
+	 * @return each configured sidecar's effective settings, by name, in configuration
+	 * order
+	 */
+	static Map<String, SidecarProperties.Process> settings(SidecarProperties properties, Binder binder) {
+		Map<String, SidecarProperties.Process> settings = new LinkedHashMap<>();
+		for (String name : properties.getProcesses().keySet()) {
+			SidecarProperties.Process process = new SidecarProperties.Process();
+			Bindable<SidecarProperties.Process> target = Bindable.ofInstance(process);
+			binder.bind(DEFAULTS, target);
+			binder.bind(sidecar(name), target);
+			settings.put(name, process);
+		}
+		return settings;
+	}
+
+	static List<SidecarDefinition> from(Map<String, SidecarProperties.Process> settings, boolean exposeClients,
+			List<SidecarCustomizer> customizers, ChildFiles files) {
 		List<SidecarDefinition> definitions = new ArrayList<>();
-		properties.getProcesses().forEach((name, process) -> {
-			SidecarDefinition.Builder builder = builder(name, process, properties.getDefaults(), files);
+		settings.forEach((name, process) -> {
+			SidecarDefinition.Builder builder = builder(name, process, files);
 			customizers.forEach((customizer) -> customizer.customize(name, builder));
 			// After the customizers, so that the elements they add may be classpath
 			// locations too.
 			builder.command(files.command(name, builder.command()));
-			if (properties.getClients().isExpose()) {
+			if (exposeClients) {
 				builder.clientsDirectory(files.clients());
 			}
 			definitions.add(builder.build());
-			startupGrace(properties, name);
+			startupGrace(settings, name);
 		});
 		return definitions;
 	}
 
 	/** Read before the registry exists, to know which sidecars get an rpc bean. */
 	static Protocol protocol(Binder binder, String name) {
-		return binder.bind("sidecar.processes." + name + ".protocol", Protocol.class)
-			.orElseGet(() -> binder.bind("sidecar.defaults.protocol", Protocol.class).orElse(Protocol.RAW));
+		return binder.bind(sidecar(name).append("protocol"), Bindable.of(Protocol.class))
+			.orElseGet(() -> binder.bind(DEFAULTS + ".protocol", Protocol.class)
+				.orElseGet(() -> new SidecarProperties.Process().getProtocol()));
 	}
 
-	static boolean autoStartup(SidecarProperties properties, String name) {
-		return flag(properties, name, SidecarProperties.Process::getAutoStartup);
+	/**
+	 * Adapted the way property sources' names are, so that map keys such as
+	 * {@code myDiff} or {@code my_diff}, which are not valid canonical names, find their
+	 * entries.
+	 */
+	private static ConfigurationPropertyName sidecar(String name) {
+		return ConfigurationPropertyName.adapt(PROCESSES + name, '.');
 	}
 
-	static boolean failFast(SidecarProperties properties, String name) {
-		return flag(properties, name, SidecarProperties.Process::getFailFast);
+	static boolean autoStartup(Map<String, SidecarProperties.Process> settings, String name) {
+		return of(settings, name).isAutoStartup();
+	}
+
+	static boolean failFast(Map<String, SidecarProperties.Process> settings, String name) {
+		return of(settings, name).isFailFast();
 	}
 
 	/**
 	 * @return how long startup watches the sidecar's child for an early exit
 	 * @throws SidecarConfigurationException if the grace is negative
 	 */
-	static Duration startupGrace(SidecarProperties properties, String name) {
-		SidecarProperties.Process process = properties.getProcesses().get(name);
-		Duration grace = (process != null)
-				? pick(process, properties.getDefaults(), (settings) -> settings.getStartup().getGrace()) : null;
-		if (grace == null) {
-			return DEFAULT_STARTUP_GRACE;
-		}
+	static Duration startupGrace(Map<String, SidecarProperties.Process> settings, String name) {
+		Duration grace = of(settings, name).getStartup().getGrace();
 		if (grace.isNegative()) {
 			throw new SidecarConfigurationException(name, "startup.grace", "must be zero or positive, got " + grace);
 		}
 		return grace;
 	}
 
-	/** A boolean setting whose built-in default is true. */
-	private static boolean flag(SidecarProperties properties, String name,
-			Function<SidecarProperties.Process, @Nullable Boolean> getter) {
-		SidecarProperties.@Nullable Process process = properties.getProcesses().get(name);
-		@Nullable Boolean value = (process != null) ? pick(process, properties.getDefaults(), getter) : null;
-		return value == null || value;
+	/**
+	 * A sidecar that is not configured here (one of an application's own registry) gets
+	 * the built-in settings.
+	 */
+	private static SidecarProperties.Process of(Map<String, SidecarProperties.Process> settings, String name) {
+		SidecarProperties.Process process = settings.get(name);
+		return (process != null) ? process : new SidecarProperties.Process();
 	}
 
-	private static RestartPolicy restartPolicy(SidecarProperties.Restart own, SidecarProperties.Restart defaults) {
-		RestartPolicy builtIn = RestartPolicy.DEFAULT;
-		return new RestartPolicy(first(own.getPolicy(), defaults.getPolicy(), builtIn.mode()),
-				first(own.getInitialDelay(), defaults.getInitialDelay(), builtIn.initialDelay()),
-				first(own.getMultiplier(), defaults.getMultiplier(), builtIn.multiplier()),
-				first(own.getMaxDelay(), defaults.getMaxDelay(), builtIn.maxDelay()),
-				first(own.getResetAfter(), defaults.getResetAfter(), builtIn.resetAfter()),
-				first(own.getMaxRestarts(), defaults.getMaxRestarts(), builtIn.maxRestarts()),
-				first(own.getWindow(), defaults.getWindow(), builtIn.window()));
-	}
-
-	private static <T> T first(@Nullable T own, @Nullable T fallback, T builtIn) {
-		return (own != null) ? own : (fallback != null) ? fallback : builtIn;
-	}
-
-	private static SidecarDefinition.Builder builder(String name, SidecarProperties.Process own,
-			SidecarProperties.Process defaults, ChildFiles files) {
-		SidecarDefinition.Builder builder = SidecarDefinition.builder(name);
-		Settings settings = new Settings(own, defaults);
-		settings.apply(SidecarProperties.Process::getCommand, builder::command);
-		settings.apply(SidecarProperties.Process::getWorkingDirectory,
-				(directory) -> builder.workingDirectory(workingDirectory(name, directory, files)));
-		settings.apply(SidecarProperties.Process::getInheritEnvironment, builder::inheritEnvironment);
-		settings.apply(SidecarProperties.Process::getTransport, builder::transport);
-		settings.apply(SidecarProperties.Process::getFraming, builder::framing);
-		settings.apply(SidecarProperties.Process::getSocket, builder::socketMode);
-		settings.apply(SidecarProperties.Process::getStopTimeout, builder::stopTimeout);
-		settings.apply(SidecarProperties.Process::getMaxInFlight, builder::maxInFlight);
-		settings.apply(SidecarProperties.Process::getOutboundCapacity, builder::outboundCapacity);
-		settings.apply(SidecarProperties.Process::getOutboundBufferSize,
-				(size) -> builder.outboundBufferSize(size.toBytes()));
-		settings.apply(SidecarProperties.Process::getMaxMessageSize,
-				(size) -> builder.maxMessageSize(bytes(name, size)));
-		settings.apply(SidecarProperties.Process::getProtocol, builder::protocol);
-		settings.apply(SidecarProperties.Process::getRequestTimeout, builder::requestTimeout);
-		settings.apply((process) -> process.getJsonRpc().getCancellation(), builder::cancellation);
-		settings.apply((process) -> process.getStartup().getReady(), builder::readySignal);
-		settings.apply((process) -> process.getStartup().getReadyMessage(), builder::readyMessage);
-		settings.apply((process) -> process.getStartup().getTimeout(), builder::startupTimeout);
-		settings.apply(SidecarProperties.Process::getInstances, builder::instances);
-		settings.apply(SidecarProperties.Process::getMinReady, builder::minReady);
-		settings.apply((process) -> process.getHeartbeat().getInterval(), builder::heartbeatInterval);
-		settings.apply((process) -> process.getHeartbeat().getTimeout(), builder::heartbeatTimeout);
-		builder.restartPolicy(restartPolicy(own.getRestart(), defaults.getRestart()));
-		Map<String, String> environment = new LinkedHashMap<>(defaults.getEnvironment());
-		environment.putAll(own.getEnvironment());
-		builder.environment(environment);
+	private static SidecarDefinition.Builder builder(String name, SidecarProperties.Process process, ChildFiles files) {
+		List<String> command = process.getCommand();
+		String directory = process.getWorkingDirectory();
+		SidecarDefinition.Builder builder = SidecarDefinition.builder(name)
+			.command((command != null) ? command : List.of())
+			.workingDirectory((directory != null) ? workingDirectory(name, directory, files) : null)
+			.environment(process.getEnvironment())
+			.inheritEnvironment(process.isInheritEnvironment())
+			.transport(process.getTransport())
+			.framing(process.getFraming())
+			.socketMode(process.getSocket())
+			.maxMessageSize(bytes(name, process.getMaxMessageSize()))
+			.stopTimeout(process.getStopTimeout())
+			.maxInFlight(process.getMaxInFlight())
+			.outboundCapacity(process.getOutboundCapacity())
+			.outboundBufferSize(process.getOutboundBufferSize().toBytes())
+			.protocol(process.getProtocol())
+			.requestTimeout(process.getRequestTimeout())
+			.cancellation(process.getJsonRpc().getCancellation())
+			.instances(process.getInstances())
+			.minReady(process.getMinReady())
+			.restartPolicy(restartPolicy(process.getRestart()));
+		startup(builder, process.getStartup());
+		heartbeat(builder, process.getHeartbeat());
 		return builder;
+	}
+
+	private static void startup(SidecarDefinition.Builder builder, SidecarProperties.Startup startup) {
+		builder.readySignal(startup.getReady())
+			.readyMessage(startup.getReadyMessage())
+			.startupTimeout(startup.getTimeout());
+	}
+
+	/**
+	 * Unset, the interval leaves the heartbeat off and the timeout follows the interval.
+	 */
+	private static void heartbeat(SidecarDefinition.Builder builder, SidecarProperties.Heartbeat heartbeat) {
+		Duration interval = heartbeat.getInterval();
+		if (interval != null) {
+			builder.heartbeatInterval(interval);
+		}
+		builder.heartbeatTimeout(heartbeat.getTimeout());
+	}
+
+	private static RestartPolicy restartPolicy(SidecarProperties.Restart restart) {
+		return new RestartPolicy(restart.getPolicy(), restart.getInitialDelay(), restart.getMultiplier(),
+				restart.getMaxDelay(), restart.getResetAfter(), restart.getMaxRestarts(), restart.getWindow());
 	}
 
 	private static Path workingDirectory(String name, String directory, ChildFiles files) {
@@ -160,27 +183,6 @@ final class SidecarDefinitions {
 					+ "between 1 and " + SidecarDefinition.MAX_MESSAGE_SIZE_LIMIT + " bytes, got " + size);
 		}
 		return (int) bytes;
-	}
-
-	private static <T> @Nullable T pick(SidecarProperties.Process own, SidecarProperties.Process defaults,
-			Function<SidecarProperties.Process, @Nullable T> getter) {
-		T value = getter.apply(own);
-		return (value != null) ? value : getter.apply(defaults);
-	}
-
-	/**
-	 * A sidecar's settings over the defaults; unset in both leaves the builder's built-in
-	 * value.
-	 */
-	private record Settings(SidecarProperties.Process own, SidecarProperties.Process defaults) {
-
-		<T> void apply(Function<SidecarProperties.Process, @Nullable T> getter, Consumer<T> setter) {
-			T value = pick(this.own, this.defaults, getter);
-			if (value != null) {
-				setter.accept(value);
-			}
-		}
-
 	}
 
 }

@@ -55,17 +55,6 @@ public class SidecarLifecycle implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
-	 * Without a startup grace (a fail-fast sidecar fails the context only when its child
-	 * cannot be launched), keeping the JVM alive while it runs.
-	 * @param registry the sidecars
-	 * @param autoStartup which sidecars (by name) start with the context
-	 * @param failFast which sidecars (by name) fail the context when they cannot start
-	 */
-	public SidecarLifecycle(SidecarRegistry registry, Predicate<String> autoStartup, Predicate<String> failFast) {
-		this(registry, autoStartup, failFast, (name) -> Duration.ZERO, true);
-	}
-
-	/**
 	 * @param registry the sidecars
 	 * @param autoStartup which sidecars (by name) start with the context
 	 * @param failFast which sidecars (by name) fail the context when they cannot start
@@ -107,6 +96,7 @@ public class SidecarLifecycle implements SmartLifecycle {
 					}
 					this.readinessWatch.starting(sidecar);
 					start(sidecar);
+					this.startupWatch.started(sidecar);
 				}
 			}
 			this.startupWatch.awaitGraces();

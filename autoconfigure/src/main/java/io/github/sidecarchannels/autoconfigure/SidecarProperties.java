@@ -95,7 +95,7 @@ public class SidecarProperties {
 
 	/**
 	 * Settings of one sidecar. Unset values fall back to {@code sidecar.defaults}, then
-	 * to the built-in default given with each property.
+	 * to the built-in default each property starts with.
 	 */
 	public static class Process {
 
@@ -123,98 +123,94 @@ public class SidecarProperties {
 		private Map<String, String> environment = new LinkedHashMap<>();
 
 		/**
-		 * Whether the child inherits the application's environment variables. Default:
-		 * true. When false, the child sees only the configured environment plus the
-		 * SIDECAR_* variables.
+		 * Whether the child inherits the application's environment variables. When false,
+		 * the child sees only the configured environment plus the SIDECAR_* variables.
 		 */
-		private @Nullable Boolean inheritEnvironment;
+		private boolean inheritEnvironment = true;
 
 		/**
 		 * Socket type: 'stream' (any stdio program) or 'seqpacket' (one kernel record per
-		 * message; the child must read whole records). Default: stream.
+		 * message; the child must read whole records).
 		 */
-		private @Nullable Transport transport;
+		private Transport transport = Transport.STREAM;
 
 		/**
 		 * Message framing on a stream transport: 'lines' (UTF-8, newline-terminated,
 		 * String payloads), 'length-prefixed' (4-byte big-endian length, byte[] payloads)
 		 * or 'content-length' (the LSP base protocol, byte[] payloads). Ignored for
-		 * seqpacket. Default: lines.
+		 * seqpacket.
 		 */
-		private @Nullable FramingType framing;
+		private FramingType framing = FramingType.LINES;
 
 		/**
 		 * Where the child finds the socket: 'stdio' (its stdin and stdout) or 'fd3' (file
-		 * descriptor 3; stdin is /dev/null and stdout goes to the log). Default: stdio.
+		 * descriptor 3; stdin is /dev/null and stdout goes to the log).
 		 */
-		private @Nullable SocketMode socket;
+		private SocketMode socket = SocketMode.STDIO;
 
 		/**
 		 * Largest message payload accepted in either direction, checked before anything
-		 * is allocated. Default: 1MB.
+		 * is allocated.
 		 */
-		private @Nullable DataSize maxMessageSize;
+		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
 		/**
 		 * How long a stop waits for the child to exit after end of input before sending
-		 * SIGTERM (SIGKILL follows 2s later). Default: 5s.
+		 * SIGTERM (SIGKILL follows 2s later).
 		 */
-		private @Nullable Duration stopTimeout;
+		private Duration stopTimeout = Duration.ofSeconds(5);
 
 		/**
 		 * Most requests awaiting a reply at once; further requests wait for a slot.
-		 * Default: 1024.
 		 */
-		private @Nullable Integer maxInFlight;
+		private int maxInFlight = 1024;
 
 		/**
 		 * Most messages accepted but not yet written to the socket; further sends block.
-		 * Default: 1024.
 		 */
-		private @Nullable Integer outboundCapacity;
+		private int outboundCapacity = 1024;
 
 		/**
 		 * Most payload bytes accepted but not yet written to the socket; further sends
-		 * block, and a larger single payload is rejected. Default: 16MB.
+		 * block, and a larger single payload is rejected.
 		 */
-		private @Nullable DataSize outboundBufferSize;
+		private DataSize outboundBufferSize = DataSize.ofMegabytes(16);
 
 		/**
-		 * Whether the sidecar starts with the application context. Default: true.
+		 * Whether the sidecar starts with the application context.
 		 */
-		private @Nullable Boolean autoStartup;
+		private boolean autoStartup = true;
 
 		/**
 		 * Whether a sidecar that cannot start (bad command, missing working directory...)
 		 * fails the application's startup. When false it is left FAILED, with the reason
-		 * in its status and health, and the application starts. Default: true.
+		 * in its status and health, and the application starts.
 		 */
-		private @Nullable Boolean failFast;
+		private boolean failFast = true;
 
 		/**
 		 * What the messages mean: 'raw' (plain payloads, requests answered first in,
 		 * first out) or 'json-rpc' (JSON-RPC 2.0, calls matched by id, through the
-		 * sidecar.NAME.rpc bean). Default: raw.
+		 * sidecar.NAME.rpc bean).
 		 */
-		private @Nullable Protocol protocol;
+		private Protocol protocol = Protocol.RAW;
 
 		/**
-		 * Timeout of JSON-RPC calls that do not pass one. Default: 30s.
+		 * Timeout of JSON-RPC calls that do not pass one.
 		 */
-		private @Nullable Duration requestTimeout;
+		private Duration requestTimeout = Duration.ofSeconds(30);
 
 		/**
 		 * How many children of this definition run behind the one sidecar (a worker pool,
 		 * e.g. one Python interpreter per core); requests and messages go to the ready
-		 * instance with the fewest outstanding. Default: 1.
+		 * instance with the fewest outstanding.
 		 */
-		private @Nullable Integer instances;
+		private int instances = 1;
 
 		/**
 		 * How many instances must be ready for the sidecar to be RUNNING (and UP).
-		 * Default: 1.
 		 */
-		private @Nullable Integer minReady;
+		private int minReady = 1;
 
 		/**
 		 * JSON-RPC settings, used with protocol json-rpc.
@@ -235,42 +231,6 @@ public class SidecarProperties {
 		 * How a running child's liveness is checked.
 		 */
 		private final Heartbeat heartbeat = new Heartbeat();
-
-		public @Nullable Protocol getProtocol() {
-			return this.protocol;
-		}
-
-		public void setProtocol(@Nullable Protocol protocol) {
-			this.protocol = protocol;
-		}
-
-		public @Nullable Duration getRequestTimeout() {
-			return this.requestTimeout;
-		}
-
-		public @Nullable Integer getInstances() {
-			return this.instances;
-		}
-
-		public void setInstances(@Nullable Integer instances) {
-			this.instances = instances;
-		}
-
-		public @Nullable Integer getMinReady() {
-			return this.minReady;
-		}
-
-		public void setMinReady(@Nullable Integer minReady) {
-			this.minReady = minReady;
-		}
-
-		public void setRequestTimeout(@Nullable Duration requestTimeout) {
-			this.requestTimeout = requestTimeout;
-		}
-
-		public JsonRpc getJsonRpc() {
-			return this.jsonRpc;
-		}
 
 		public @Nullable List<String> getCommand() {
 			return this.command;
@@ -296,92 +256,128 @@ public class SidecarProperties {
 			this.environment = environment;
 		}
 
-		public @Nullable Boolean getInheritEnvironment() {
+		public boolean isInheritEnvironment() {
 			return this.inheritEnvironment;
 		}
 
-		public void setInheritEnvironment(@Nullable Boolean inheritEnvironment) {
+		public void setInheritEnvironment(boolean inheritEnvironment) {
 			this.inheritEnvironment = inheritEnvironment;
 		}
 
-		public @Nullable Transport getTransport() {
+		public Transport getTransport() {
 			return this.transport;
 		}
 
-		public void setTransport(@Nullable Transport transport) {
+		public void setTransport(Transport transport) {
 			this.transport = transport;
 		}
 
-		public @Nullable FramingType getFraming() {
+		public FramingType getFraming() {
 			return this.framing;
 		}
 
-		public void setFraming(@Nullable FramingType framing) {
+		public void setFraming(FramingType framing) {
 			this.framing = framing;
 		}
 
-		public @Nullable SocketMode getSocket() {
+		public SocketMode getSocket() {
 			return this.socket;
 		}
 
-		public void setSocket(@Nullable SocketMode socket) {
+		public void setSocket(SocketMode socket) {
 			this.socket = socket;
 		}
 
-		public @Nullable DataSize getMaxMessageSize() {
+		public DataSize getMaxMessageSize() {
 			return this.maxMessageSize;
 		}
 
-		public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
+		public void setMaxMessageSize(DataSize maxMessageSize) {
 			this.maxMessageSize = maxMessageSize;
 		}
 
-		public @Nullable Duration getStopTimeout() {
+		public Duration getStopTimeout() {
 			return this.stopTimeout;
 		}
 
-		public void setStopTimeout(@Nullable Duration stopTimeout) {
+		public void setStopTimeout(Duration stopTimeout) {
 			this.stopTimeout = stopTimeout;
 		}
 
-		public @Nullable Integer getMaxInFlight() {
+		public int getMaxInFlight() {
 			return this.maxInFlight;
 		}
 
-		public void setMaxInFlight(@Nullable Integer maxInFlight) {
+		public void setMaxInFlight(int maxInFlight) {
 			this.maxInFlight = maxInFlight;
 		}
 
-		public @Nullable Integer getOutboundCapacity() {
+		public int getOutboundCapacity() {
 			return this.outboundCapacity;
 		}
 
-		public void setOutboundCapacity(@Nullable Integer outboundCapacity) {
+		public void setOutboundCapacity(int outboundCapacity) {
 			this.outboundCapacity = outboundCapacity;
 		}
 
-		public @Nullable DataSize getOutboundBufferSize() {
+		public DataSize getOutboundBufferSize() {
 			return this.outboundBufferSize;
 		}
 
-		public void setOutboundBufferSize(@Nullable DataSize outboundBufferSize) {
+		public void setOutboundBufferSize(DataSize outboundBufferSize) {
 			this.outboundBufferSize = outboundBufferSize;
 		}
 
-		public @Nullable Boolean getAutoStartup() {
+		public boolean isAutoStartup() {
 			return this.autoStartup;
 		}
 
-		public void setAutoStartup(@Nullable Boolean autoStartup) {
+		public void setAutoStartup(boolean autoStartup) {
 			this.autoStartup = autoStartup;
 		}
 
-		public @Nullable Boolean getFailFast() {
+		public boolean isFailFast() {
 			return this.failFast;
 		}
 
-		public void setFailFast(@Nullable Boolean failFast) {
+		public void setFailFast(boolean failFast) {
 			this.failFast = failFast;
+		}
+
+		public Protocol getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(Protocol protocol) {
+			this.protocol = protocol;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		public int getInstances() {
+			return this.instances;
+		}
+
+		public void setInstances(int instances) {
+			this.instances = instances;
+		}
+
+		public int getMinReady() {
+			return this.minReady;
+		}
+
+		public void setMinReady(int minReady) {
+			this.minReady = minReady;
+		}
+
+		public JsonRpc getJsonRpc() {
+			return this.jsonRpc;
 		}
 
 		public Restart getRestart() {
@@ -443,30 +439,30 @@ public class SidecarProperties {
 		/**
 		 * With fail-fast, a child that exits within this time of being started fails the
 		 * application's startup with its exit code and stderr. All sidecars are waited on
-		 * together. Zero turns the check off. Default: 250ms.
+		 * together. Zero turns the check off.
 		 */
-		private Duration grace;
+		private Duration grace = Duration.ofMillis(250);
 
 		/**
 		 * When the child may be sent requests and messages: 'spawn' (at once) or
 		 * 'message' (once it signals readiness: the $/ready notification with json-rpc,
 		 * the ready-message with raw; until then the sidecar is STARTING and sends wait
-		 * in the outbound buffer). Default: spawn.
+		 * in the outbound buffer).
 		 */
-		private @Nullable ReadySignal ready;
+		private ReadySignal ready = ReadySignal.SPAWN;
 
 		/**
 		 * With ready 'message' and protocol raw, the message the child sends to signal
-		 * readiness (consumed, not delivered). Default: READY.
+		 * readiness (consumed, not delivered).
 		 */
-		private @Nullable String readyMessage;
+		private String readyMessage = "READY";
 
 		/**
 		 * With ready 'message', how long the child has to signal readiness; then it is
 		 * killed and its start counts as failed (restart policy; with fail-fast the
-		 * application's startup fails). Default: 60s.
+		 * application's startup fails).
 		 */
-		private @Nullable Duration timeout;
+		private Duration timeout = Duration.ofSeconds(60);
 
 		public Duration getGrace() {
 			return this.grace;
@@ -476,27 +472,27 @@ public class SidecarProperties {
 			this.grace = grace;
 		}
 
-		public @Nullable ReadySignal getReady() {
+		public ReadySignal getReady() {
 			return this.ready;
 		}
 
-		public void setReady(@Nullable ReadySignal ready) {
+		public void setReady(ReadySignal ready) {
 			this.ready = ready;
 		}
 
-		public @Nullable String getReadyMessage() {
+		public String getReadyMessage() {
 			return this.readyMessage;
 		}
 
-		public void setReadyMessage(@Nullable String readyMessage) {
+		public void setReadyMessage(String readyMessage) {
 			this.readyMessage = readyMessage;
 		}
 
-		public @Nullable Duration getTimeout() {
+		public Duration getTimeout() {
 			return this.timeout;
 		}
 
-		public void setTimeout(@Nullable Duration timeout) {
+		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
 		}
 
@@ -509,10 +505,9 @@ public class SidecarProperties {
 
 		/**
 		 * What the child is told when a call times out or its future is cancelled:
-		 * 'none', 'lsp' ($/cancelRequest) or 'mcp' (notifications/cancelled). Default:
-		 * none.
+		 * 'none', 'lsp' ($/cancelRequest) or 'mcp' (notifications/cancelled).
 		 */
-		private RpcCancellation cancellation;
+		private RpcCancellation cancellation = RpcCancellation.NONE;
 
 		public RpcCancellation getCancellation() {
 			return this.cancellation;
@@ -532,94 +527,93 @@ public class SidecarProperties {
 		/**
 		 * Which exits lead to a restart: 'never', 'on-failure' (non-zero exit, death by
 		 * signal, protocol violation) or 'always' (every exit not caused by a stop).
-		 * Default: on-failure.
 		 */
-		private RestartPolicy.@Nullable Mode policy;
+		private RestartPolicy.Mode policy = RestartPolicy.Mode.ON_FAILURE;
 
 		/**
-		 * Delay before the first restart. Default: 100ms.
+		 * Delay before the first restart.
 		 */
-		private @Nullable Duration initialDelay;
+		private Duration initialDelay = Duration.ofMillis(100);
 
 		/**
-		 * Factor applied to the delay after each restart. Default: 2.0.
+		 * Factor applied to the delay after each restart.
 		 */
-		private @Nullable Double multiplier;
+		private double multiplier = 2.0;
 
 		/**
-		 * Longest delay between restarts. Default: 30s.
+		 * Longest delay between restarts.
 		 */
-		private @Nullable Duration maxDelay;
+		private Duration maxDelay = Duration.ofSeconds(30);
 
 		/**
-		 * A child that stayed up this long gets the initial delay again. Default: 60s.
+		 * A child that stayed up this long gets the initial delay again.
 		 */
-		private @Nullable Duration resetAfter;
+		private Duration resetAfter = Duration.ofSeconds(60);
 
 		/**
 		 * Most restarts within the window; one more leaves the sidecar FAILED until
-		 * restarted by hand. Default: 5.
+		 * restarted by hand.
 		 */
-		private @Nullable Integer maxRestarts;
+		private int maxRestarts = 5;
 
 		/**
-		 * Sliding window in which restarts are counted. Default: 60s.
+		 * Sliding window in which restarts are counted.
 		 */
-		private @Nullable Duration window;
+		private Duration window = Duration.ofSeconds(60);
 
-		public RestartPolicy.@Nullable Mode getPolicy() {
+		public RestartPolicy.Mode getPolicy() {
 			return this.policy;
 		}
 
-		public void setPolicy(RestartPolicy.@Nullable Mode policy) {
+		public void setPolicy(RestartPolicy.Mode policy) {
 			this.policy = policy;
 		}
 
-		public @Nullable Duration getInitialDelay() {
+		public Duration getInitialDelay() {
 			return this.initialDelay;
 		}
 
-		public void setInitialDelay(@Nullable Duration initialDelay) {
+		public void setInitialDelay(Duration initialDelay) {
 			this.initialDelay = initialDelay;
 		}
 
-		public @Nullable Double getMultiplier() {
+		public double getMultiplier() {
 			return this.multiplier;
 		}
 
-		public void setMultiplier(@Nullable Double multiplier) {
+		public void setMultiplier(double multiplier) {
 			this.multiplier = multiplier;
 		}
 
-		public @Nullable Duration getMaxDelay() {
+		public Duration getMaxDelay() {
 			return this.maxDelay;
 		}
 
-		public void setMaxDelay(@Nullable Duration maxDelay) {
+		public void setMaxDelay(Duration maxDelay) {
 			this.maxDelay = maxDelay;
 		}
 
-		public @Nullable Duration getResetAfter() {
+		public Duration getResetAfter() {
 			return this.resetAfter;
 		}
 
-		public void setResetAfter(@Nullable Duration resetAfter) {
+		public void setResetAfter(Duration resetAfter) {
 			this.resetAfter = resetAfter;
 		}
 
-		public @Nullable Integer getMaxRestarts() {
+		public int getMaxRestarts() {
 			return this.maxRestarts;
 		}
 
-		public void setMaxRestarts(@Nullable Integer maxRestarts) {
+		public void setMaxRestarts(int maxRestarts) {
 			this.maxRestarts = maxRestarts;
 		}
 
-		public @Nullable Duration getWindow() {
+		public Duration getWindow() {
 			return this.window;
 		}
 
-		public void setWindow(@Nullable Duration window) {
+		public void setWindow(Duration window) {
 			this.window = window;
 		}
 

@@ -32,10 +32,12 @@ final class StartupWatch implements SidecarStateListener {
 
 	private final Map<String, CompletableFuture<Sidecar>> ended = new ConcurrentHashMap<>();
 
+	private final Map<String, Duration> pending = new ConcurrentHashMap<>();
+
 	private final List<Watched> watched = new ArrayList<>();
 
 	/**
-	 * Watch a sidecar about to be started.
+	 * Watch a sidecar about to be started: from now on an end of its child counts.
 	 * @param sidecar the sidecar, whose instances' state changes this watch must already
 	 * receive
 	 * @param grace how long after its start an end counts as a failed start; zero to not
@@ -44,6 +46,18 @@ final class StartupWatch implements SidecarStateListener {
 	void starting(Sidecar sidecar, Duration grace) {
 		if (!grace.isZero()) {
 			this.ended.put(sidecar.name(), new CompletableFuture<>());
+			this.pending.put(sidecar.name(), grace);
+		}
+	}
+
+	/**
+	 * The sidecar's start returned: its grace runs from now, so that a slow spawn (a
+	 * loaded machine) does not use it up before the child even runs.
+	 * @param sidecar a sidecar passed to {@link #starting} before
+	 */
+	void started(Sidecar sidecar) {
+		Duration grace = this.pending.remove(sidecar.name());
+		if (grace != null) {
 			this.watched.add(new Watched(sidecar, grace, System.nanoTime() + grace.toNanos()));
 		}
 	}
@@ -82,6 +96,7 @@ final class StartupWatch implements SidecarStateListener {
 	 */
 	void clear() {
 		this.ended.clear();
+		this.pending.clear();
 		this.watched.clear();
 	}
 

@@ -46,15 +46,6 @@ public final class MicrometerSidecarMetrics implements SidecarMetrics {
 	/**
 	 * @param registry where the meters go
 	 * @param sidecarName the {@code sidecar} tag
-	 * @param state read by the {@code sidecar.up} gauge
-	 */
-	public MicrometerSidecarMetrics(MeterRegistry registry, String sidecarName, Supplier<SidecarState> state) {
-		this(registry, sidecarName, 0, state);
-	}
-
-	/**
-	 * @param registry where the meters go
-	 * @param sidecarName the {@code sidecar} tag
 	 * @param instance the {@code instance} tag: which instance of the sidecar's pool
 	 * (0-based)
 	 * @param state read by the {@code sidecar.up} gauge (1 while this instance is ready)

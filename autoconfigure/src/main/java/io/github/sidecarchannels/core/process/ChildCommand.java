@@ -12,7 +12,6 @@ import java.util.Map;
 import io.github.sidecarchannels.core.SidecarConfigurationException;
 import io.github.sidecarchannels.core.SidecarDefinition;
 import io.github.sidecarchannels.core.SocketMode;
-import io.github.sidecarchannels.core.Transport;
 import io.github.sidecarchannels.core.transport.SocketPair;
 import org.jspecify.annotations.Nullable;
 

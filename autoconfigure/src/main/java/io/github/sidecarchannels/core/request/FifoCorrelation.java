@@ -42,14 +42,6 @@ public final class FifoCorrelation implements RequestCorrelation {
 
 	/**
 	 * @param maxInFlight the most requests awaiting replies at once
-	 */
-	public FifoCorrelation(int maxInFlight) {
-		this(maxInFlight, () -> {
-		});
-	}
-
-	/**
-	 * @param maxInFlight the most requests awaiting replies at once
 	 * @param outOfStep run, on the reading thread, when the replies no longer line up
 	 * with the requests
 	 */
