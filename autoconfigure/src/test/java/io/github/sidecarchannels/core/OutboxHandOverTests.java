@@ -31,7 +31,8 @@ class OutboxHandOverTests {
 		.outboundBufferSize(1024)
 		.build();
 
-	private final FifoCorrelation correlation = new FifoCorrelation(8);
+	private final FifoCorrelation correlation = new FifoCorrelation(8, () -> {
+	});
 
 	private final Outbox outbox = new Outbox(this.definition, new Payloads("pool", Framing.of(this.definition), 1024),
 			this.correlation, new ErrorReporter("pool", SidecarMetrics.NONE, this.correlation),
