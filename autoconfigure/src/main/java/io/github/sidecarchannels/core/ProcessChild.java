@@ -75,8 +75,8 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		this.heartbeat = heartbeat(sidecar);
 		sidecar.connected(tree.pid());
 		this.connection = new ChildConnection(sidecar.name(), socket, sidecar.connectionSettings(),
-				sidecar.takeCarryOver(), sidecar.outboundQueue(), sidecar.outboundBudget(), sidecar.correlation(),
-				sidecar.metrics(), sidecar, this);
+				sidecar.outbox().takeCarryOver(), sidecar.outbox().queue(), sidecar.outbox().budget(),
+				sidecar.correlation(), sidecar.metrics(), sidecar.frames(), this);
 		StderrPump stderr = new StderrPump(tree.process().getErrorStream(), sidecar.childLogger(),
 				sidecar.stderrBuffer());
 		this.stderrThread = SidecarThreads.daemon(sidecar.name(), "stderr", stderr);
@@ -198,7 +198,9 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 			return;
 		}
 		try {
-			if (!this.sidecar.outboundQueue().offer(Outgoing.END_OF_INPUT, remaining(deadline), TimeUnit.NANOSECONDS)) {
+			if (!this.sidecar.outbox()
+				.queue()
+				.offer(Outgoing.END_OF_INPUT, remaining(deadline), TimeUnit.NANOSECONDS)) {
 				logger.warn("Sidecar '{}': the child did not read its pending input within stop-timeout", name());
 			}
 		}

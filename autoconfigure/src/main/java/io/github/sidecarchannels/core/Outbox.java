@@ -1,0 +1,181 @@
+package io.github.sidecarchannels.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import io.github.sidecarchannels.core.channel.Payloads;
+import io.github.sidecarchannels.core.request.RequestCorrelation;
+import io.github.sidecarchannels.core.transport.OutboundBudget;
+import io.github.sidecarchannels.core.transport.Outgoing;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The outbound side of a sidecar, which outlives its children: the queue, bounded in
+ * messages ({@code outbound-capacity}) and in bytes ({@link OutboundBudget}), so that
+ * messages accepted during a restart go to the next child; what a dead child's writer
+ * never wrote (carried over, first thing for the next child); and what a dead child was
+ * given but never read (reported, never written again).
+ */
+final class Outbox {
+
+	private final Payloads payloads;
+
+	private final BlockingQueue<Outgoing> queue;
+
+	private final OutboundBudget budget;
+
+	private final RequestCorrelation correlation;
+
+	private final ErrorReporter errorReporter;
+
+	private final Supplier<SidecarState> state;
+
+	private final Supplier<@Nullable String> stateReason;
+
+	/** Accepted by a dead connection's writer but never written. */
+	private volatile List<Outgoing> carryOver = List.of();
+
+	/** Written to a dead child that never read them. */
+	private final AtomicReference<List<Outgoing>> unread = new AtomicReference<>(List.of());
+
+	/**
+	 * @param state the sidecar's state: messages are accepted only while it runs or is on
+	 * its way to running
+	 * @param stateReason why the sidecar is in its state, for refusals
+	 */
+	Outbox(SidecarDefinition definition, Payloads payloads, RequestCorrelation correlation, ErrorReporter errorReporter,
+			Supplier<SidecarState> state, Supplier<@Nullable String> stateReason) {
+		this.payloads = payloads;
+		this.queue = new ArrayBlockingQueue<>(definition.outboundCapacity());
+		this.budget = new OutboundBudget(definition.outboundBufferSize());
+		this.correlation = correlation;
+		this.errorReporter = errorReporter;
+		this.state = state;
+		this.stateReason = stateReason;
+	}
+
+	BlockingQueue<Outgoing> queue() {
+		return this.queue;
+	}
+
+	OutboundBudget budget() {
+		return this.budget;
+	}
+
+	/**
+	 * @return messages waiting to be written
+	 */
+	int size() {
+		return this.queue.size();
+	}
+
+	// ---- accepting
+
+	/**
+	 * Queue a message for the writer. While the sidecar restarts, the message waits for
+	 * the next child.
+	 * @param timeoutNanos negative to wait as long as it takes
+	 * @return false if the queue stayed full for the whole timeout
+	 */
+	boolean accept(Outgoing message, long timeoutNanos) throws InterruptedException {
+		requireAccepting(message);
+		requireFits(message);
+		long deadline = System.nanoTime() + timeoutNanos;
+		if (!this.budget.acquire(message.size(), timeoutNanos)) {
+			return false;
+		}
+		if (!offer(message, (timeoutNanos < 0) ? -1 : Math.max(0, deadline - System.nanoTime()))) {
+			this.budget.release(message.size());
+			return false;
+		}
+		// The sidecar may have stopped for good while we waited: take the message back
+		// rather than strand it.
+		if (!isAccepting(this.state.get()) && this.queue.remove(message)) {
+			this.budget.release(message.size());
+			requireAccepting(message);
+		}
+		return true;
+	}
+
+	private boolean offer(Outgoing message, long timeoutNanos) throws InterruptedException {
+		if (timeoutNanos < 0) {
+			this.queue.put(message);
+			return true;
+		}
+		return this.queue.offer(message, timeoutNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void requireFits(Outgoing message) {
+		if (message.size() > this.budget.limit()) {
+			throw this.payloads.reject(message.message(),
+					"the payload is " + message.size() + " bytes, more than outbound-buffer-size ("
+							+ this.budget.limit() + " bytes); raise outbound-buffer-size or send smaller messages");
+		}
+	}
+
+	private static boolean isAccepting(SidecarState state) {
+		return state == SidecarState.RUNNING || state == SidecarState.RESTARTING || state == SidecarState.STARTING;
+	}
+
+	private void requireAccepting(Outgoing message) {
+		SidecarState current = this.state.get();
+		if (!isAccepting(current)) {
+			String reason = this.stateReason.get();
+			String why = (reason != null) ? ": " + reason : " (it was never started)";
+			throw this.payloads.reject(message.message(), "cannot send while the sidecar is " + current + why);
+		}
+	}
+
+	// ---- between children
+
+	/**
+	 * @param unwritten accepted but never written: for the next child
+	 * @param unread written but never read by the child: reported, by
+	 * {@link #reportUnread} or first thing in {@link #undeliverable}
+	 */
+	void disconnected(List<Outgoing> unwritten, List<Outgoing> unread) {
+		this.carryOver = unwritten;
+		this.unread.set(unread);
+	}
+
+	List<Outgoing> takeCarryOver() {
+		List<Outgoing> taken = this.carryOver;
+		this.carryOver = List.of();
+		return taken;
+	}
+
+	// ---- what cannot be delivered
+
+	/**
+	 * What was never read, then the carry-over and the queue, in order; the queue stays
+	 * open for the next child.
+	 */
+	void undeliverable(String reason, @Nullable Integer exitCode, Supplier<List<String>> stderrTail) {
+		reportUnread(exitCode, stderrTail);
+		List<Outgoing> unwritten = new ArrayList<>(takeCarryOver());
+		this.queue.drainTo(unwritten);
+		unwritten.remove(Outgoing.END_OF_INPUT);
+		this.budget.release(unwritten.stream().mapToLong(Outgoing::size).sum());
+		this.errorReporter.undelivered(unwritten, reason, exitCode, stderrTail);
+	}
+
+	/**
+	 * Written to a child that is gone now, but never read by it: reported, never written
+	 * again.
+	 */
+	void reportUnread(@Nullable Integer exitCode, Supplier<List<String>> stderrTail) {
+		List<Outgoing> unread = this.unread.getAndSet(List.of());
+		for (Outgoing message : unread) {
+			if (message.request != null) {
+				this.correlation.retract(message.request);
+			}
+		}
+		this.errorReporter.undelivered(unread, "the child never read it", exitCode, stderrTail);
+	}
+
+}
