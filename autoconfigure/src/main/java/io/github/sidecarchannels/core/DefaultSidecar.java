@@ -290,6 +290,11 @@ final class DefaultSidecar implements Sidecar, Supervisor.Events, ProtocolExchan
 	}
 
 	@Override
+	public MessageChannel channelFor(PendingRequest call) {
+		return this.outbound;
+	}
+
+	@Override
 	public void pingWith(Consumer<ProtocolExchange> ping) {
 		this.ping = ping;
 	}

@@ -10,6 +10,7 @@ import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import io.github.sidecarchannels.core.request.IdCorrelation;
 import io.github.sidecarchannels.core.request.PendingRequest;
 import io.github.sidecarchannels.core.request.RequestCorrelation;
+import io.github.sidecarchannels.core.request.RequestDeadlines;
 import io.github.sidecarchannels.core.transport.Outgoing;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +21,9 @@ import org.springframework.messaging.MessagingException;
 /**
  * Sends requests: the caller's arguments checked before anything is queued, a request
  * slot ({@code max-in-flight}) taken, the request queued in the {@link Outbox} and timed
- * out by the scheduler; all within the caller's timeout. Raw requests come through
- * {@link #requestAsync}, json-rpc calls (which carry ids) through {@link #call}.
+ * out by the sidecar's {@link RequestDeadlines} sweep; all within the caller's timeout.
+ * Raw requests come through {@link #requestAsync}, json-rpc calls (which carry ids)
+ * through {@link #call}.
  */
 final class RequestSender {
 
@@ -35,7 +37,7 @@ final class RequestSender {
 
 	private final Outbox outbox;
 
-	private final SidecarScheduler scheduler;
+	private final RequestDeadlines deadlines;
 
 	private final SidecarMetrics metrics;
 
@@ -46,7 +48,7 @@ final class RequestSender {
 		this.payloads = payloads;
 		this.correlation = correlation;
 		this.outbox = outbox;
-		this.scheduler = scheduler;
+		this.deadlines = new RequestDeadlines(scheduler, definition.maxInFlight());
 		this.metrics = metrics;
 	}
 
@@ -136,10 +138,8 @@ final class RequestSender {
 		}
 		// The correlation holding its slot then: in a pool, it may have moved to another
 		// instance.
-		request.timeout(this.scheduler.schedule(
-				() -> request.slotHolder(this.correlation)
-					.timedOut(request, new SidecarTimeoutException(this.name, timeout, "no reply arrived")),
-				remaining(deadline)));
+		this.deadlines.add(request, deadline, (expired) -> expired.slotHolder(this.correlation)
+			.timedOut(expired, new SidecarTimeoutException(this.name, timeout, "no reply arrived")));
 	}
 
 	private static long remaining(long deadline) {

@@ -16,6 +16,7 @@ import io.github.sidecarchannels.core.concurrent.SidecarThreads;
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 import io.github.sidecarchannels.core.request.PendingRequest;
 import io.github.sidecarchannels.core.request.ProtocolExchange;
+import io.github.sidecarchannels.core.request.RequestCorrelation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -234,6 +235,20 @@ final class SidecarPool implements Sidecar, ProtocolExchange {
 		return (message, timeout) -> member.send(
 				MessageBuilder.fromMessage(message).setHeader(Redistribution.PINNED_HEADER, Boolean.TRUE).build(),
 				timeout);
+	}
+
+	/**
+	 * @return the outbound of the instance holding the call, else the least loaded
+	 */
+	@Override
+	public MessageChannel channelFor(PendingRequest call) {
+		RequestCorrelation holder = call.heldBy();
+		for (DefaultSidecar member : this.instances) {
+			if (member.correlation() == holder) {
+				return member.outbound();
+			}
+		}
+		return leastLoaded().outbound();
 	}
 
 	@Override

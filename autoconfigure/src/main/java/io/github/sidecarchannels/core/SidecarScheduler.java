@@ -12,8 +12,8 @@ import io.github.sidecarchannels.core.concurrent.SidecarThreads;
  * thread. Owned by whoever owns the sidecars (the application context, through the
  * auto-configuration) and closed with them; its thread ends when it has been idle for a
  * second, so an unused scheduler costs no thread. Cancelled tasks leave the queue at
- * once, so it holds at most one entry per request in flight plus one per restarting
- * sidecar.
+ * once. Request timeouts are not a task per request: each sidecar keeps one deadline
+ * sweep here ({@link io.github.sidecarchannels.core.request.RequestDeadlines}).
  */
 public final class SidecarScheduler implements AutoCloseable {
 

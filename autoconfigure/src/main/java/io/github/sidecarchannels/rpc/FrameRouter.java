@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 import io.github.sidecarchannels.core.request.ProtocolExchange;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -42,14 +44,17 @@ final class FrameRouter implements Consumer<Message<?>> {
 
 	private final JsonRpcMessages messages;
 
+	private final ResponseScanner responses;
+
 	FrameRouter(String sidecarName, JsonMapper mapper, ProtocolExchange exchange, Dispatcher dispatcher,
-			Responder responder) {
+			Responder responder, LongFunction<@Nullable JavaType> expected) {
 		this.sidecarName = sidecarName;
 		this.mapper = mapper;
 		this.exchange = exchange;
 		this.dispatcher = dispatcher;
 		this.responder = responder;
 		this.messages = new JsonRpcMessages(mapper);
+		this.responses = new ResponseScanner(mapper, expected);
 	}
 
 	@Override
@@ -58,6 +63,11 @@ final class FrameRouter implements Consumer<Message<?>> {
 	}
 
 	private void route(Message<?> frame) {
+		SuccessResponse success = this.responses.scan(frame.getPayload());
+		if (success != null) {
+			respondedTo(success, frame);
+			return;
+		}
 		JsonNode node;
 		try {
 			node = parse(frame.getPayload());
@@ -137,12 +147,26 @@ final class FrameRouter implements Consumer<Message<?>> {
 		return (id != null && (id.isString() || id.isNumber())) ? id : NullNode.instance;
 	}
 
+	/**
+	 * The common case, a success response, without a tree: its caller binds the result.
+	 */
+	private void respondedTo(SuccessResponse success, Message<?> frame) {
+		if (!this.exchange.complete(success.id(), new GenericMessage<>(success, frame.getHeaders()), false)) {
+			JsonNode response = success.tree(this.mapper);
+			unmatched(response, response.get("id"), new GenericMessage<>(response, frame.getHeaders()));
+		}
+	}
+
 	private void response(JsonNode response, JsonNode id, Message<?> frame) {
 		Message<JsonNode> message = new GenericMessage<>(response, frame.getHeaders());
 		boolean error = response.has("error");
 		if (id.isIntegralNumber() && id.canConvertToLong() && this.exchange.complete(id.longValue(), message, error)) {
 			return;
 		}
+		unmatched(response, id, message);
+	}
+
+	private void unmatched(JsonNode response, JsonNode id, Message<JsonNode> message) {
 		report("unmatched",
 				"a response with id " + id + " matches no waiting call (it timed out, was cancelled or "
 						+ "was never made), so it was given to nobody: " + Responder.abbreviate(response.toString()),

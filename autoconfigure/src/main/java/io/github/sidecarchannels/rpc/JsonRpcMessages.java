@@ -1,8 +1,10 @@
 package io.github.sidecarchannels.rpc;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -20,10 +22,63 @@ final class JsonRpcMessages {
 		this.mapper = mapper;
 	}
 
-	ObjectNode request(long id, String method, @Nullable Object params) {
-		ObjectNode request = notification(method, params);
-		request.put("id", id);
-		return request;
+	private static final byte[] REQUEST_START = "{\"jsonrpc\":\"2.0\",\"id\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] METHOD = ",\"method\":\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] PARAMS = "\",\"params\":".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] END_WITHOUT_PARAMS = "\"}".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * A request written straight to bytes: the params are serialized once, with no tree
+	 * in between, and the envelope around them is fixed text.
+	 * @param id the id
+	 * @param method the method
+	 * @param params the params, or {@code null} for none
+	 * @return the request as UTF-8 JSON
+	 */
+	byte[] request(long id, String method, @Nullable Object params) {
+		byte[] digits = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
+		byte[] name = JsonStringEncoder.getInstance().quoteAsUTF8(method);
+		byte[] value = (params != null) ? structured(this.mapper.writeValueAsBytes(params), params) : null;
+		int length = REQUEST_START.length + digits.length + METHOD.length + name.length
+				+ ((value != null) ? PARAMS.length + value.length + 1 : END_WITHOUT_PARAMS.length);
+		ByteBuffer request = ByteBuffer.allocate(length).put(REQUEST_START).put(digits).put(METHOD).put(name);
+		if (value != null) {
+			request.put(PARAMS).put(value).put((byte) '}');
+		}
+		else {
+			request.put(END_WITHOUT_PARAMS);
+		}
+		return request.array();
+	}
+
+	private static byte[] structured(byte[] json, Object params) {
+		int first = 0;
+		while (first < json.length
+				&& (json[first] == ' ' || json[first] == '\n' || json[first] == '\r' || json[first] == '\t')) {
+			first++;
+		}
+		byte start = (first < json.length) ? json[first] : 0;
+		if (start != '{' && start != '[') {
+			throw notStructured(kind(start), params);
+		}
+		return json;
+	}
+
+	private static String kind(byte start) {
+		return switch (start) {
+			case '"' -> "STRING";
+			case 't', 'f' -> "BOOLEAN";
+			case 'n' -> "NULL";
+			default -> "NUMBER";
+		};
+	}
+
+	private static IllegalArgumentException notStructured(String kind, Object params) {
+		return new IllegalArgumentException("params must be an object (by-name: a Map, record or bean) or an "
+				+ "array (by-position: a List), got " + kind + " from " + params.getClass().getName());
 	}
 
 	/** Params must be structured: an object (by-name) or an array (by-position). */
@@ -33,9 +88,7 @@ final class JsonRpcMessages {
 		if (params != null) {
 			JsonNode node = this.mapper.valueToTree(params);
 			if (!node.isObject() && !node.isArray()) {
-				throw new IllegalArgumentException("params must be an object (by-name: a Map, record or bean) or an "
-						+ "array (by-position: a List), got " + node.getNodeType() + " from "
-						+ params.getClass().getName());
+				throw notStructured(node.getNodeType().toString(), params);
 			}
 			message.set("params", node);
 		}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -23,9 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.support.GenericMessage;
 
 /**
  * The application's side of a JSON-RPC sidecar: calls out with ids of its own, and the
@@ -49,6 +52,12 @@ final class JsonRpcPeer implements SidecarRpc {
 
 	private final AtomicLong ids = new AtomicLong();
 
+	/**
+	 * The result type of every call waiting, so the router binds a result as it reads it;
+	 * bounded by the calls in flight (an entry lives until its call settles).
+	 */
+	private final Map<Long, JavaType> resultTypes = new ConcurrentHashMap<>();
+
 	JsonRpcPeer(Sidecar sidecar, ProtocolExchange exchange, JsonMapper mapper) {
 		this.sidecar = sidecar;
 		this.exchange = exchange;
@@ -57,7 +66,8 @@ final class JsonRpcPeer implements SidecarRpc {
 		this.dispatcher = new Dispatcher(sidecar.name(), mapper, exchange.metrics(),
 				sidecar.definition().maxInFlight());
 		this.responder = new Responder(sidecar, exchange, this.messages, sidecar.definition().requestTimeout());
-		exchange.routeFrames(new FrameRouter(sidecar.name(), mapper, exchange, this.dispatcher, this.responder));
+		exchange.routeFrames(new FrameRouter(sidecar.name(), mapper, exchange, this.dispatcher, this.responder,
+				this.resultTypes::get));
 		Duration heartbeatTimeout = sidecar.definition().heartbeatTimeout();
 		if (!heartbeatTimeout.isZero()) {
 			// The answer is a sign of life like any other frame; a missing one is the
@@ -116,16 +126,25 @@ final class JsonRpcPeer implements SidecarRpc {
 		long id = this.ids.incrementAndGet();
 		ByteBuffer bytes;
 		try {
-			bytes = this.messages.bytes(this.messages.request(id, method, params));
+			bytes = ByteBuffer.wrap(this.messages.request(id, method, params));
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			result.completeExceptionally(unsendable(method, ex));
 			return result;
 		}
-		PendingRequest call = target.call(id, method, bytes, timeout);
+		this.resultTypes.put(id, resultType);
+		PendingRequest call;
+		try {
+			call = target.call(id, method, bytes, timeout);
+		}
+		catch (RuntimeException ex) {
+			this.resultTypes.remove(id);
+			throw ex;
+		}
 		call.future().whenComplete((response, failure) -> {
+			this.resultTypes.remove(id);
 			if (failure instanceof SidecarTimeoutException) {
-				cancelInChild(id, "timed out after " + timeout);
+				cancelInChild(target.channelFor(call), id, "timed out after " + timeout);
 			}
 			if (failure != null) {
 				result.completeExceptionally(failure);
@@ -137,7 +156,7 @@ final class JsonRpcPeer implements SidecarRpc {
 		result.whenComplete((value, failure) -> {
 			if (failure instanceof CancellationException && !call.isSettled()) {
 				this.exchange.abandon(call, new CancellationException("the caller cancelled the call"));
-				cancelInChild(id, "cancelled by the caller");
+				cancelInChild(target.channelFor(call), id, "cancelled by the caller");
 			}
 		});
 		return result;
@@ -146,25 +165,44 @@ final class JsonRpcPeer implements SidecarRpc {
 	@SuppressWarnings("unchecked")
 	private <T> void complete(CompletableFuture<@Nullable T> result, String method, Message<?> response,
 			JavaType resultType) {
-		JsonNode message = (JsonNode) response.getPayload();
-		JsonNode error = message.get("error");
-		if (error != null) {
+		if (response.getPayload() instanceof JsonNode message && message.get("error") != null) {
+			JsonNode error = message.get("error");
 			result.completeExceptionally(new JsonRpcErrorException(error.path("code").asInt(0),
 					error.path("message").asString(""), error.get("data")));
 			return;
 		}
-		JsonNode value = message.path("result");
 		try {
-			Class<?> raw = resultType.getRawClass();
-			Object converted = (raw == Void.class) ? null
-					: JsonNode.class.isAssignableFrom(raw) ? value : this.mapper.treeToValue(value, resultType);
-			result.complete((T) converted);
+			result.complete((T) result(response.getPayload(), resultType));
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			result.completeExceptionally(new MessageConversionException(response, "Sidecar '" + this.sidecar.name()
-					+ "': the result of '" + method + "' cannot be read as " + resultType.toCanonical() + ": "
+			result.completeExceptionally(new MessageConversionException(asTree(response), "Sidecar '"
+					+ this.sidecar.name() + "': the result of '" + method + "' cannot be read as "
+					+ resultType.toCanonical() + ": "
 					+ ((ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : ex.getMessage()), ex));
 		}
+	}
+
+	/**
+	 * Success responses come from the router's fast path; a tree from the general one.
+	 */
+	private @Nullable Object result(Object response, JavaType resultType) {
+		Class<?> raw = resultType.getRawClass();
+		if (raw == Void.class) {
+			return null;
+		}
+		if (response instanceof SuccessResponse success) {
+			return success.result(this.mapper, resultType);
+		}
+		JsonNode value = ((JsonNode) response).path("result");
+		return JsonNode.class.isAssignableFrom(raw) ? value : this.mapper.treeToValue(value, resultType);
+	}
+
+	/** Reports carry the response as a tree, whichever path it came by. */
+	private Message<?> asTree(Message<?> response) {
+		if (response.getPayload() instanceof SuccessResponse success) {
+			return new GenericMessage<>(success.tree(this.mapper), response.getHeaders());
+		}
+		return response;
 	}
 
 	private MessageDeliveryException unsendable(String method, Exception ex) {
@@ -173,7 +211,7 @@ final class JsonRpcPeer implements SidecarRpc {
 				"Sidecar '" + this.sidecar.name() + "': cannot send the params of '" + method + "': " + why);
 	}
 
-	private void cancelInChild(long id, String reason) {
+	private void cancelInChild(MessageChannel child, long id, String reason) {
 		RpcCancellation style = this.sidecar.definition().cancellation();
 		if (style == RpcCancellation.NONE) {
 			return;
@@ -181,7 +219,7 @@ final class JsonRpcPeer implements SidecarRpc {
 		JsonNode notification = (style == RpcCancellation.LSP)
 				? this.messages.notification("$/cancelRequest", Map.of("id", id))
 				: this.messages.notification("notifications/cancelled", Map.of("requestId", id, "reason", reason));
-		this.responder.trySend(notification, new CancellationException("call " + id + " " + reason));
+		this.responder.trySend(notification, child, new CancellationException("call " + id + " " + reason));
 	}
 
 	private <T> @Nullable T await(CompletableFuture<@Nullable T> future, String method) {

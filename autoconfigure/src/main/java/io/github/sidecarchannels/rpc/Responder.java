@@ -78,8 +78,13 @@ final class Responder {
 
 	/** A notification or cancellation, best effort: what cannot go is reported. */
 	void trySend(JsonNode message, RuntimeException why) {
+		trySend(message, this.sidecar.outbound(), why);
+	}
+
+	/** The same, to one child: in a pool, the instance a call went to. */
+	void trySend(JsonNode message, MessageChannel child, RuntimeException why) {
 		try {
-			send(message);
+			send(message, child);
 		}
 		catch (MessageDeliveryException ex) {
 			ex.addSuppressed(why);

@@ -293,6 +293,34 @@ class SidecarRpcTests {
 		});
 	}
 
+	@Test
+	void inAPoolTheCancellationGoesToTheInstanceThatHasTheCall() {
+		this.runner.withPropertyValues(echo("json-rpc.cancellation=lsp", "instances=2")).run((context) -> {
+			Sidecar sidecar = context.getBean("sidecar.echo", Sidecar.class);
+			await().atMost(TIMEOUT)
+				.until(() -> sidecar.status()
+					.instances()
+					.stream()
+					.allMatch((instance) -> instance.state() == io.github.sidecarchannels.core.SidecarState.RUNNING));
+			SidecarRpc rpc = context.getBean("sidecar.echo.rpc", SidecarRpc.class);
+			BlockingQueue<Message<?>> errors = subscribe(
+					context.getBean("sidecar.echo.errors", SubscribableChannel.class));
+			// While the call runs, its instance is the more loaded one: the cancellation
+			// must not follow least-loaded routing to the other.
+			CompletableFuture<String> slow = rpc.callAsync("sleep", Map.of("ms", 20_000, "token", "late"), String.class,
+					Duration.ofMillis(300));
+			assertThat(slow).failsWithin(TIMEOUT)
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(io.github.sidecarchannels.core.SidecarTimeoutException.class);
+			// Answered at once with -32800 only by the child that got $/cancelRequest for
+			// its own call; the other would ignore it and the sleep would answer in 20 s.
+			ErrorMessage error = (ErrorMessage) errors.poll(10, TimeUnit.SECONDS);
+			assertThat(error).isNotNull();
+			assertThat(error.getPayload().getMessage()).contains("matches no waiting call").contains("-32800");
+		});
+	}
+
 	// ---- misbehaving children
 
 	@Test

@@ -112,7 +112,8 @@ public final class BenchmarkMain {
 			}
 		}
 		for (SystemSpec spec : systems) {
-			if (!spec.runs(RTT_ONE_CPU)) {
+			if (!spec.runs(RTT_ONE_CPU)
+					|| !(this.settings.pinnedReferences() || spec.isStarter() || spec.kind() == SystemSpec.Kind.C)) {
 				continue;
 			}
 			progress("pinned", spec.label());

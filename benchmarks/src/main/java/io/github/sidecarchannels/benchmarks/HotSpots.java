@@ -20,6 +20,9 @@ import io.github.sidecarchannels.core.framing.FrameDecoder;
 import io.github.sidecarchannels.core.framing.Framing;
 import io.github.sidecarchannels.core.framing.FramingException;
 import io.github.sidecarchannels.core.framing.LineFraming;
+import io.github.sidecarchannels.core.metrics.SidecarMetrics;
+import io.github.sidecarchannels.core.request.PendingRequest;
+import io.github.sidecarchannels.core.request.RequestDeadlines;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.support.GenericMessage;
@@ -33,10 +36,10 @@ import org.springframework.messaging.support.GenericMessage;
  * a newline ({@link LineFraming#rejectionReason}, the same scan the decoder runs). Run it
  * against an older build of the starter (put its classes first on the class path) for the
  * before figures of the scan; {@code headers-old} is the old path in any build.
- * {@code timer} is the request timeout's cost: one thread schedules a 30 s task on a
- * {@link SidecarScheduler} per request and hands it to a second thread that cancels it
- * (the caller and the reader of a request), against the same hand-off without the timer.
- * <pre>
+ * {@code timer} is the request timeout's cost: one thread makes a request and a second
+ * settles it (the caller and the reader), with a 30 s task on a {@link SidecarScheduler}
+ * scheduled by the first and cancelled by the second (the timer before round 2), with one
+ * {@link RequestDeadlines} insertion (now), or with no timer at all. <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
  *   io.github.sidecarchannels.benchmarks.HotSpots
  * </pre>
@@ -44,6 +47,8 @@ import org.springframework.messaging.support.GenericMessage;
 public final class HotSpots {
 
 	private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+	private static final Message<?> REPLY = new GenericMessage<>("reply");
 
 	private static volatile Object sink;
 
@@ -65,8 +70,11 @@ public final class HotSpots {
 			sender.start();
 			headers(fixed, payload, ", sender busy");
 			sender.interrupt();
-			timer(false);
-			timer(true);
+			timer("hand-off only");
+			timer("schedule + cancel");
+			if (hasRequestDeadlines()) {
+				timer("deadline sweep");
+			}
 			contentLength();
 			for (int size : new int[] { 64, 4096, 1024 * 1024 }) {
 				ByteBuffer text = ByteBuffer.wrap(Payloads.bytes(size));
@@ -97,19 +105,24 @@ public final class HotSpots {
 	}
 
 	/**
-	 * Per request: schedule on this thread, cancel on another (or only the hand-off, for
-	 * comparison).
+	 * Per request: a {@link PendingRequest} made on this thread and settled on another,
+	 * with its timeout as before this round (a task scheduled here, cancelled there), as
+	 * now (one {@link RequestDeadlines} insertion, nothing to cancel) or none at all.
 	 */
-	private static void timer(boolean scheduled) {
+	private static void timer(String mode) {
 		int count = 500_000;
 		BlockingQueue<Object> handOff = new ArrayBlockingQueue<>(1024);
-		Object plain = new Object();
 		try (SidecarScheduler scheduler = SidecarScheduler.create("hotspots")) {
-			Thread canceller = new Thread(() -> {
+			RequestDeadlines deadlines = new RequestDeadlines(scheduler, 1024);
+			Thread settler = new Thread(() -> {
 				try {
 					for (int i = 0; i < count; i++) {
-						if (handOff.take() instanceof ScheduledFuture<?> future) {
+						Object next = handOff.take();
+						if (next instanceof ScheduledFuture<?> future) {
 							future.cancel(false);
+						}
+						else {
+							((PendingRequest) next).succeed(REPLY);
 						}
 					}
 				}
@@ -117,15 +130,23 @@ public final class HotSpots {
 					Thread.currentThread().interrupt();
 				}
 			}, "hotspots-reader");
-			canceller.start();
+			settler.start();
 			long start = System.nanoTime();
 			for (int i = 0; i < count; i++) {
-				handOff.put(scheduled ? scheduler.schedule(() -> {
-				}, TimeUnit.SECONDS.toNanos(30)) : plain);
+				PendingRequest request = new PendingRequest(SidecarMetrics.NONE);
+				switch (mode) {
+					case "schedule + cancel" -> handOff.put(scheduler.schedule(() -> {
+					}, TimeUnit.SECONDS.toNanos(30)));
+					case "deadline sweep" -> {
+						deadlines.add(request, request.startNanos() + TimeUnit.SECONDS.toNanos(30),
+								PendingRequest::release);
+						handOff.put(request);
+					}
+					default -> handOff.put(request);
+				}
 			}
-			canceller.join();
-			System.out.printf(Locale.ROOT, "%-34s %10.1f ns/request%n",
-					scheduled ? "timer: schedule + cancel" : "timer: hand-off only",
+			settler.join();
+			System.out.printf(Locale.ROOT, "%-34s %10.1f ns/request%n", "timer: " + mode,
 					(System.nanoTime() - start) / (double) count);
 		}
 		catch (InterruptedException ex) {
@@ -166,6 +187,16 @@ public final class HotSpots {
 			}
 			return 1;
 		});
+	}
+
+	private static boolean hasRequestDeadlines() {
+		try {
+			Class.forName("io.github.sidecarchannels.core.request.RequestDeadlines");
+			return true;
+		}
+		catch (ClassNotFoundException ex) {
+			return false;
+		}
 	}
 
 	private static boolean hasInboundHeaders() {

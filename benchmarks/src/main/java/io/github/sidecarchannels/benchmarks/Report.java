@@ -56,7 +56,8 @@ final class Report {
 				.append(this.settings.runMillis())
 				.append(" ms runs, ")
 				.append(this.settings.idleCount())
-				.append(" idle sidecars): the harness works end to end, but do not quote these numbers.\n\n");
+				.append(" idle sidecars, pinned round trip for C and the starter only): the harness works end to end, ")
+				.append("but do not quote these numbers.\n\n");
 		}
 		md.append(String.format(Locale.ROOT,
 				"Every figure is the median of %d measured runs of %d ms: %d fresh process(es) per system, run in "

@@ -18,21 +18,28 @@ package io.github.sidecarchannels.benchmarks;
  * @param spawnWarmups discarded spawns per process
  * @param spawnRuns measured spawns per process
  * @param pinnedRuns measured round-trip runs of the one pinned process per system
+ * @param pinnedReferences whether the reference systems (raw junixsocket, pipes, Spring
+ * Integration, Node, Python) get the pinned round trip too, or only C and the starter,
+ * which its goal compares
  * @param idleCount sidecars started for the idle measurement
  * @param idleRuns idle measurements, each in a fresh JVM
  * @param runnerTimeoutSeconds the most one runner process may take before it is killed
  */
 record Settings(String name, int processes, int warmups, int runs, long runMillis, int spawnWarmups, int spawnRuns,
-		int pinnedRuns, int idleCount, int idleRuns, long runnerTimeoutSeconds) {
+		int pinnedRuns, boolean pinnedReferences, int idleCount, int idleRuns, long runnerTimeoutSeconds) {
 
 	/**
 	 * Three 400 ms warm-up runs per process: the starter's channels needed about 1.2 s of
 	 * JIT warm-up here before their rate settled. Five warm-up spawns per process, so
 	 * spawn times are not those of interpreted code.
 	 */
-	static final Settings FULL = new Settings("full", 3, 3, 2, 400, 5, 4, 5, 100, 5, 300);
+	static final Settings FULL = new Settings("full", 3, 3, 2, 400, 5, 4, 5, true, 100, 5, 300);
 
-	static final Settings QUICK = new Settings("quick", 1, 1, 5, 40, 1, 5, 5, 20, 5, 60);
+	/**
+	 * Under a minute with the build: 3 runs, 2 idle JVMs and the pinned round trip of C
+	 * and the starter only (5, 5 and every system took 1.5 minutes).
+	 */
+	static final Settings QUICK = new Settings("quick", 1, 1, 3, 40, 1, 5, 3, false, 20, 2, 60);
 
 	int totalRuns() {
 		return this.processes * this.runs;

@@ -1,13 +1,14 @@
 package io.github.sidecarchannels.core.request;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sidecarchannels.core.SidecarExitedException;
 import io.github.sidecarchannels.core.SidecarTimeoutException;
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
 
@@ -41,7 +42,10 @@ public final class PendingRequest {
 	 */
 	private final AtomicReference<Object> slotHolder = new AtomicReference<>(ANY_HOLDER);
 
-	private volatile ScheduledFuture<?> timeout;
+	/**
+	 * The last correlation named in {@link #slotHolder}, kept once the slot is returned.
+	 */
+	private volatile @Nullable RequestCorrelation heldBy;
 
 	/** When its bytes went to the socket (nanoTime), or 0 before. */
 	private volatile long writtenNanos;
@@ -156,19 +160,14 @@ public final class PendingRequest {
 				: SidecarMetrics.Outcome.ERROR;
 	}
 
-	public void timeout(ScheduledFuture<?> timeout) {
-		this.timeout = timeout;
-		if (this.settled.get()) {
-			timeout.cancel(false);
-		}
-	}
-
 	/**
 	 * Name the correlation whose slot it took.
 	 * @param correlation the correlation that gave it a slot
 	 */
 	public void holdsSlotOf(RequestCorrelation correlation) {
-		this.slotHolder.compareAndSet(ANY_HOLDER, correlation);
+		if (this.slotHolder.compareAndSet(ANY_HOLDER, correlation)) {
+			this.heldBy = correlation;
+		}
 	}
 
 	/**
@@ -179,7 +178,19 @@ public final class PendingRequest {
 	 * @return false if {@code from} does not hold it (any more): it was released
 	 */
 	public boolean moveSlot(RequestCorrelation from, RequestCorrelation to) {
-		return this.slotHolder.compareAndSet(from, to);
+		if (this.slotHolder.compareAndSet(from, to)) {
+			this.heldBy = to;
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * @return the correlation that holds or last held its slot, also once it is settled;
+	 * {@code null} if none was named
+	 */
+	public @Nullable RequestCorrelation heldBy() {
+		return this.heldBy;
 	}
 
 	/**
@@ -196,10 +207,6 @@ public final class PendingRequest {
 	 * any, when none was named): the caller then returns the in-flight permit
 	 */
 	public boolean release(RequestCorrelation by) {
-		ScheduledFuture<?> scheduled = this.timeout;
-		if (scheduled != null) {
-			scheduled.cancel(false);
-		}
 		Object holder = this.slotHolder.get();
 		return (holder == ANY_HOLDER || holder == by) && this.slotHolder.compareAndSet(holder, RELEASED);
 	}

@@ -96,6 +96,13 @@ public interface ProtocolExchange {
 	MessageChannel replyChannel(Message<?> frame);
 
 	/**
+	 * @param call a call made through {@link #call}
+	 * @return where a message about it (its cancellation) goes: the child it was given to
+	 * (in a pool, the instance holding it, which may have taken it over from another)
+	 */
+	MessageChannel channelFor(PendingRequest call);
+
+	/**
 	 * @return where the protocol layer's meters go
 	 */
 	SidecarMetrics metrics();
