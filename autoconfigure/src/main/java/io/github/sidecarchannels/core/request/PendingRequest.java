@@ -30,6 +30,8 @@ public final class PendingRequest {
 
 	private final AtomicBoolean settled = new AtomicBoolean();
 
+	private volatile @Nullable Runnable whenSettled;
+
 	/** Its slot holder before one is named: whoever releases first returns the slot. */
 	private static final Object ANY_HOLDER = new Object();
 
@@ -116,6 +118,7 @@ public final class PendingRequest {
 	 */
 	public void answer(Message<?> reply, SidecarMetrics.Outcome outcome) {
 		if (this.settled.compareAndSet(false, true)) {
+			settled();
 			this.metrics.request(this.method, outcome, System.nanoTime() - this.startNanos);
 			this.future.complete(reply);
 		}
@@ -123,11 +126,30 @@ public final class PendingRequest {
 
 	public void fail(RuntimeException failure) {
 		if (this.settled.compareAndSet(false, true)) {
+			settled();
 			if (failure instanceof SidecarTimeoutException) {
 				this.timedOutNanos = System.nanoTime();
 			}
 			this.metrics.request(this.method, outcome(failure), System.nanoTime() - this.startNanos);
 			this.future.completeExceptionally(failure);
+		}
+	}
+
+	/**
+	 * @param action run once it settles (at once if it has): what holds on to it for a
+	 * while lets go, so its reply is not kept after its caller is done with it
+	 */
+	void whenSettled(Runnable action) {
+		this.whenSettled = action;
+		if (this.settled.get()) {
+			action.run();
+		}
+	}
+
+	private void settled() {
+		Runnable action = this.whenSettled;
+		if (action != null) {
+			action.run();
 		}
 	}
 

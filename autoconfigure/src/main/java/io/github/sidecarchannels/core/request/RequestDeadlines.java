@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.github.sidecarchannels.core.SidecarScheduler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The request timeouts of one sidecar, without a scheduled task per request: requests
@@ -52,7 +53,11 @@ public final class RequestDeadlines {
 	 * @param onTimeout what to do with it then, on the scheduler's thread; must not block
 	 */
 	public void add(PendingRequest request, long deadline, Consumer<PendingRequest> onTimeout) {
-		this.waiting.add(new Deadline(request, deadline, onTimeout));
+		Deadline entry = new Deadline(request, deadline, onTimeout);
+		// Until it is dropped, the entry must not keep the request, and with it the
+		// reply, alive: a queue of settled entries holding 1 MiB replies filled the heap.
+		request.whenSettled(entry::forget);
+		this.waiting.add(entry);
 		if (this.size.incrementAndGet() > this.compactAbove) {
 			compact();
 		}
@@ -86,12 +91,13 @@ public final class RequestDeadlines {
 		long next = NONE;
 		for (Iterator<Deadline> entries = this.waiting.iterator(); entries.hasNext();) {
 			Deadline entry = entries.next();
-			if (entry.request().isSettled()) {
+			PendingRequest request = entry.request();
+			if (request == null || request.isSettled()) {
 				drop(entries, entry);
 			}
 			else if (entry.deadline() - now <= 0) {
 				drop(entries, entry);
-				entry.onTimeout().accept(entry.request());
+				entry.onTimeout().accept(request);
 			}
 			else if (entry.deadline() < next) {
 				next = entry.deadline();
@@ -105,7 +111,8 @@ public final class RequestDeadlines {
 	private void compact() {
 		for (Iterator<Deadline> entries = this.waiting.iterator(); entries.hasNext();) {
 			Deadline entry = entries.next();
-			if (entry.request().isSettled()) {
+			PendingRequest request = entry.request();
+			if (request == null || request.isSettled()) {
 				drop(entries, entry);
 			}
 		}
@@ -122,7 +129,7 @@ public final class RequestDeadlines {
 	/** A waiting request; its flag says it was dropped from the queue. */
 	private static final class Deadline extends AtomicBoolean {
 
-		private final PendingRequest request;
+		private volatile @Nullable PendingRequest request;
 
 		private final long deadline;
 
@@ -134,8 +141,12 @@ public final class RequestDeadlines {
 			this.onTimeout = onTimeout;
 		}
 
-		PendingRequest request() {
+		@Nullable PendingRequest request() {
 			return this.request;
+		}
+
+		void forget() {
+			this.request = null;
 		}
 
 		long deadline() {
