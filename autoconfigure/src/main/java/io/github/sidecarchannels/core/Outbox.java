@@ -171,7 +171,7 @@ final class Outbox {
 			if (message == null) {
 				break;
 			}
-			HandOver verdict = (message != Outgoing.END_OF_INPUT) ? taker.apply(message) : HandOver.REFUSED;
+			HandOver verdict = !message.isMarker() ? taker.apply(message) : HandOver.REFUSED;
 			if (verdict == HandOver.MOVED) {
 				this.budget.release(message.size());
 				moved++;
@@ -210,7 +210,7 @@ final class Outbox {
 		reportUnread(exitCode, stderrTail);
 		List<Outgoing> unwritten = new ArrayList<>(takeCarryOver());
 		this.queue.drainTo(unwritten);
-		unwritten.remove(Outgoing.END_OF_INPUT);
+		unwritten.removeIf(Outgoing::isMarker);
 		this.budget.release(unwritten.stream().mapToLong(Outgoing::size).sum());
 		this.errorReporter.undelivered(unwritten, reason, exitCode, stderrTail);
 	}

@@ -34,6 +34,8 @@ public final class ChildConnection implements SocketWriter.Listener {
 
 	private final SocketWriter writer;
 
+	private final BlockingQueue<Outgoing> queue;
+
 	private final WrittenLog log;
 
 	private volatile List<Outgoing> unwritten;
@@ -69,6 +71,7 @@ public final class ChildConnection implements SocketWriter.Listener {
 		SocketReader reader = new SocketReader(socket.channel(), !framing.coalesces(), settings.maxMessageSize(),
 				framing.newDecoder(settings.maxMessageSize()), sink, ended);
 		this.log = new WrittenLog(socket.capacityTowardsChild());
+		this.queue = queue;
 		this.writer = new SocketWriter(carryOver, queue, socket.channel(), framing, correlation, metrics, budget,
 				this.log, this);
 		this.writerThread = SidecarThreads.daemon(sidecarName, "writer", this.writer);
@@ -123,25 +126,40 @@ public final class ChildConnection implements SocketWriter.Listener {
 		synchronized (this.writerStart) {
 			this.writerStopped = true;
 		}
-		// Shutting down first fails a write blocked on a full socket after it reports
-		// what it wrote;
-		// an interrupt in the middle of a write would lose that count.
+		// Shutting down fails a write blocked on a full socket after it reports what it
+		// wrote, and every later write; a writer waiting for messages is woken by the
+		// marker (a full queue means it is not waiting). Not an interrupt: one landing
+		// just
+		// after the shutdown cut a write short makes the JDK throw away the count of
+		// bytes
+		// that write sent, and the accounting of what the child read would be off by
+		// them.
 		try {
 			this.socket.shutdownOutput();
 		}
 		catch (IOException ex) {
 			// Not connected any more: no write can block.
 		}
-		this.writerThread.interrupt();
+		this.queue.offer(Outgoing.STOP);
+		join(limit);
+		if (this.writerThread.isAlive()) {
+			this.writerThread.interrupt();
+			join(limit);
+		}
+		// Never left for the next child's writer.
+		this.queue.remove(Outgoing.STOP);
+		List<Outgoing> taken = this.unwritten;
+		this.unwritten = List.of();
+		return taken;
+	}
+
+	private void join(Duration limit) {
 		try {
 			this.writerThread.join(limit.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		List<Outgoing> taken = this.unwritten;
-		this.unwritten = List.of();
-		return taken;
 	}
 
 	/**

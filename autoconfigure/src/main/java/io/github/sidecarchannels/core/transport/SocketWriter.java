@@ -128,6 +128,9 @@ public final class SocketWriter implements Runnable {
 			this.batch.add(this.queue.take());
 		}
 		this.queue.drainTo(this.batch, MAX_BATCH - this.batch.size());
+		if (this.batch.remove(Outgoing.STOP)) {
+			throw new IOException("writer stopped");
+		}
 		int end = this.batch.indexOf(Outgoing.END_OF_INPUT);
 		if (end < 0) {
 			write(this.batch);
