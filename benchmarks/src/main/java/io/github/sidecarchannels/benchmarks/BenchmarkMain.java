@@ -87,7 +87,9 @@ public final class BenchmarkMain {
 		List<SystemSpec> systems = new ArrayList<>();
 		Map<String, String> skipped = new LinkedHashMap<>();
 		for (SystemSpec spec : SystemSpec.all()) {
-			if (only == null || only.contains(spec.id())) {
+			boolean quickSkips = this.settings.name().equals("quick") && only == null
+					&& SystemSpec.FULL_RUN_ONLY.contains(spec.id());
+			if ((only == null || only.contains(spec.id())) && !quickSkips) {
 				systems.add(spec);
 				String skip = skipReason(spec);
 				if (skip != null) {

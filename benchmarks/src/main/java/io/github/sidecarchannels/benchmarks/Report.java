@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.DoubleFunction;
 
 /**
@@ -56,7 +57,9 @@ final class Report {
 				.append(this.settings.runMillis())
 				.append(" ms runs, ")
 				.append(this.settings.idleCount())
-				.append(" idle sidecars, pinned round trip for C and the starter only): the harness works end to end, ")
+				.append(" idle sidecars, pinned round trip for C and the starter only, without ")
+				.append(String.join(", ", new TreeSet<>(SystemSpec.FULL_RUN_ONLY)))
+				.append("): the harness works end to end, ")
 				.append("but do not quote these numbers.\n\n");
 		}
 		md.append(String.format(Locale.ROOT,

@@ -36,8 +36,9 @@ record Settings(String name, int processes, int warmups, int runs, long runMilli
 	static final Settings FULL = new Settings("full", 3, 3, 2, 400, 5, 4, 5, true, 100, 5, 300);
 
 	/**
-	 * Under a minute with the build: 3 runs, 2 idle JVMs and the pinned round trip of C
-	 * and the starter only (5, 5 and every system took 1.5 minutes).
+	 * Under a minute with the build: 3 runs, 2 idle JVMs, the pinned round trip of C and
+	 * the starter only, and not the JVM references of {@link SystemSpec#FULL_RUN_ONLY} (5
+	 * runs, 5 JVMs and every system took 1.5 minutes).
 	 */
 	static final Settings QUICK = new Settings("quick", 1, 1, 3, 40, 1, 5, 3, false, 20, 2, 60);
 

@@ -1,6 +1,7 @@
 package io.github.sidecarchannels.benchmarks;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * One system in the comparison and how to run it.
@@ -51,6 +52,15 @@ record SystemSpec(String id, String label, String child, Kind kind, boolean seqp
 	static final String RPC_MCP_SDK = "rpc-mcp-sdk";
 
 	private static final String RPC_CHILD = "node rpc-echo.js";
+
+	/**
+	 * The JVM references a quick run leaves out: each costs a fresh JVM (about a second
+	 * before any work, the MCP SDK's start and initialize about five), and the smoke test
+	 * still runs every runner kind, every starter row and a JVM reference of each family
+	 * (pipes for channels, LSP4J for JSON-RPC).
+	 */
+	static final Set<String> FULL_RUN_ONLY = Set.of("raw-junixsocket-stream", "raw-junixsocket-seqpacket",
+			SPRING_INTEGRATION, RPC_STARTER_CONTENT_LENGTH, RPC_MCP_SDK);
 
 	/**
 	 * Every system, in table order: baselines, the starter, JVM alternatives, other
