@@ -4,7 +4,7 @@
 # a full run also writes them to benchmarks/results/latest.md (a --quick run, a CI smoke test, writes
 # benchmarks/target/quick.md instead, so it never replaces the full results).
 #
-#   benchmarks/run.sh            full run, about 6 minutes on 2 cores
+#   benchmarks/run.sh            full run, about 12 minutes on 2 cores
 #   benchmarks/run.sh --quick    smoke test, under a minute; its numbers are not meant to be quoted
 #   benchmarks/run.sh --pool     only the worker-pool benchmark (CPU-bound Python json-rpc child,
 #                                instances 1 vs 2, vs multiprocessing.Pool), about a minute; prints its table
