@@ -7,7 +7,7 @@
 #   benchmarks/run.sh            full run, about 12 minutes on 2 cores
 #   benchmarks/run.sh --quick    smoke test, under a minute; its numbers are not meant to be quoted
 #   benchmarks/run.sh --pool     only the worker-pool benchmark (CPU-bound Python json-rpc child,
-#                                instances 1 vs 2, vs multiprocessing.Pool), about a minute; prints its table
+#                                instances 1 vs 2, vs multiprocessing.Pool, median of 3), about two minutes
 #
 # Needs a JDK 17+ and Maven; uses cc, node and python3 when present (systems without them are skipped
 # with a note). Extra arguments go to the harness (e.g. --only c-stream,starter-channels-lines).

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,9 @@ public final class PoolBenchmark {
 	 */
 	private static final int ROUNDS = 40_000;
 
+	/** Every system runs this many times, interleaved; the table shows the median. */
+	private static final int REPEATS = 3;
+
 	private PoolBenchmark() {
 	}
 
@@ -47,30 +51,43 @@ public final class PoolBenchmark {
 	 */
 	public static void main(String[] args) throws Exception {
 		Path home = Path.of(args[0]).toAbsolutePath();
-		System.out.printf("%d calls of %d chained SHA-256 rounds each (GIL held), %d in flight, %d cores%n%n", CALLS,
-				ROUNDS, WINDOW, Runtime.getRuntime().availableProcessors());
-		System.out.println("| system | calls/s |");
-		System.out.println("|---|---|");
-		double one = sidecar(home, 1);
-		System.out.printf("| sidecar, instances: 1 | %.1f |%n", one);
-		double two = sidecar(home, 2);
-		System.out.printf("| sidecar, instances: 2 | %.1f (%.2fx) |%n", two, two / one);
-		String mpOne = multiprocessing(home, 1);
-		System.out.printf("| multiprocessing.Pool(1) | %s |%n", mpOne);
-		String mpTwo = multiprocessing(home, 2);
-		System.out.printf("| multiprocessing.Pool(2) | %s%s |%n", mpTwo, ratio(mpTwo, mpOne));
-		System.out.printf("%nsidecar instances: 2 / multiprocessing.Pool(2): %s%n",
-				ratio(Double.toString(two), mpTwo).trim());
+		System.out.printf(
+				"%d calls of %d chained SHA-256 rounds each (GIL held), %d in flight, %d cores; median of "
+						+ "%d interleaved repeats (min-max)%n%n",
+				CALLS, ROUNDS, WINDOW, Runtime.getRuntime().availableProcessors(), REPEATS);
+		double[][] rates = new double[4][REPEATS];
+		// Interleaved, so a drift of the machine does not land on one system only.
+		for (int repeat = 0; repeat < REPEATS; repeat++) {
+			rates[0][repeat] = sidecar(home, 1);
+			rates[1][repeat] = sidecar(home, 2);
+			rates[2][repeat] = multiprocessing(home, 1);
+			rates[3][repeat] = multiprocessing(home, 2);
+			System.err.printf("repeat %d of %d done%n", repeat + 1, REPEATS);
+		}
+		double sidecarOne = median(rates[0]);
+		double poolOne = median(rates[2]);
+		System.out.println("| system | calls/s | min-max | x one process |");
+		System.out.println("|---|--:|--:|--:|");
+		row("sidecar, instances: 1", rates[0], sidecarOne);
+		row("sidecar, instances: 2", rates[1], sidecarOne);
+		row("multiprocessing.Pool(1)", rates[2], poolOne);
+		row("multiprocessing.Pool(2)", rates[3], poolOne);
+		System.out.printf("%nsidecar instances: 2 / multiprocessing.Pool(2): %.2fx%n",
+				median(rates[1]) / median(rates[3]));
 	}
 
-	/** {@code " (1.90x)"}, or nothing when a run failed. */
-	private static String ratio(String value, String base) {
-		try {
-			return String.format(" (%.2fx)", Double.parseDouble(value) / Double.parseDouble(base));
-		}
-		catch (NumberFormatException ex) {
-			return "";
-		}
+	private static void row(String system, double[] rates, double baseMedian) {
+		double[] sorted = rates.clone();
+		Arrays.sort(sorted);
+		System.out.printf("| %s | %.1f | %.1f-%.1f | %.2fx |%n", system, median(rates), sorted[0],
+				sorted[sorted.length - 1], median(rates) / baseMedian);
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 	private static double sidecar(Path home, int instances) throws Exception {
@@ -109,13 +126,20 @@ public final class PoolBenchmark {
 		CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
 	}
 
-	private static String multiprocessing(Path home, int processes) throws IOException, InterruptedException {
+	/**
+	 * @return calls per second, as the Python script prints them
+	 * @throws IOException if the script fails: a failed system fails the benchmark
+	 */
+	private static double multiprocessing(Path home, int processes) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder("python3", home.resolve("src/main/python/mp_pool_bench.py").toString(),
 				Integer.toString(processes), Integer.toString(CALLS), Integer.toString(ROUNDS))
 			.redirectError(ProcessBuilder.Redirect.INHERIT)
 			.start();
 		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-		return (process.waitFor() == 0) ? out : "failed (exit " + process.exitValue() + ")";
+		if (process.waitFor() != 0) {
+			throw new IOException("multiprocessing.Pool(" + processes + ") failed (exit " + process.exitValue() + ")");
+		}
+		return Double.parseDouble(out);
 	}
 
 }
