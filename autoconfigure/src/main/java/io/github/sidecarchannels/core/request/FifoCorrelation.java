@@ -2,8 +2,6 @@ package io.github.sidecarchannels.core.request;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.messaging.Message;
@@ -30,9 +28,7 @@ public final class FifoCorrelation implements RequestCorrelation {
 	 */
 	public static final int OUT_OF_STEP_LATE_REPLIES = 2;
 
-	private final Semaphore permits;
-
-	private final int maxInFlight;
+	private final RequestSlots slots;
 
 	private final Queue<PendingRequest> awaitingReply = new ConcurrentLinkedQueue<>();
 
@@ -46,19 +42,18 @@ public final class FifoCorrelation implements RequestCorrelation {
 	 * with the requests
 	 */
 	public FifoCorrelation(int maxInFlight, Runnable outOfStep) {
-		this.permits = new Semaphore(maxInFlight);
-		this.maxInFlight = maxInFlight;
+		this.slots = new RequestSlots(maxInFlight);
 		this.outOfStep = outOfStep;
 	}
 
 	@Override
 	public int inFlight() {
-		return this.maxInFlight - this.permits.availablePermits();
+		return this.slots.inUse();
 	}
 
 	@Override
 	public boolean tryAcquire(long timeoutNanos) throws InterruptedException {
-		return this.permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+		return this.slots.tryAcquire(timeoutNanos);
 	}
 
 	/** Called by the writer just before the request's bytes are written. */
@@ -143,13 +138,11 @@ public final class FifoCorrelation implements RequestCorrelation {
 	/** Give back a permit taken for a request that was never queued. */
 	@Override
 	public void abandon() {
-		this.permits.release();
+		this.slots.abandon();
 	}
 
 	private void release(PendingRequest request) {
-		if (request.release(this)) {
-			this.permits.release();
-		}
+		this.slots.release(request, this);
 	}
 
 }

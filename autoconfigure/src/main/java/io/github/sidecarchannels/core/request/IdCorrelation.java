@@ -2,8 +2,6 @@ package io.github.sidecarchannels.core.request;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
 
@@ -17,9 +15,7 @@ import org.springframework.messaging.Message;
  */
 public final class IdCorrelation implements RequestCorrelation {
 
-	private final Semaphore permits;
-
-	private final int maxInFlight;
+	private final RequestSlots slots;
 
 	private final Map<Long, PendingRequest> awaitingResponse = new ConcurrentHashMap<>();
 
@@ -27,23 +23,22 @@ public final class IdCorrelation implements RequestCorrelation {
 	 * @param maxInFlight the most calls awaiting responses at once
 	 */
 	public IdCorrelation(int maxInFlight) {
-		this.permits = new Semaphore(maxInFlight);
-		this.maxInFlight = maxInFlight;
+		this.slots = new RequestSlots(maxInFlight);
 	}
 
 	@Override
 	public int inFlight() {
-		return this.maxInFlight - this.permits.availablePermits();
+		return this.slots.inUse();
 	}
 
 	@Override
 	public boolean tryAcquire(long timeoutNanos) throws InterruptedException {
-		return this.permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+		return this.slots.tryAcquire(timeoutNanos);
 	}
 
 	@Override
 	public void abandon() {
-		this.permits.release();
+		this.slots.abandon();
 	}
 
 	/**
@@ -130,9 +125,7 @@ public final class IdCorrelation implements RequestCorrelation {
 	}
 
 	private void release(PendingRequest request) {
-		if (request.release(this)) {
-			this.permits.release();
-		}
+		this.slots.release(request, this);
 	}
 
 }
