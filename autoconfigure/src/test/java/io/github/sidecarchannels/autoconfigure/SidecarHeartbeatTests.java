@@ -37,32 +37,17 @@ class SidecarHeartbeatTests {
 
 	@Test
 	void deadlockedJsonRpcChildIsKilledAndRestartedWithinTheHeartbeatTimeout() {
-		this.runner
-			.withPropertyValues("sidecar.processes.stuck.command=python3," + Children.script("rpc_deadlocks.py"),
-					"sidecar.processes.stuck.protocol=json-rpc", "sidecar.processes.stuck.heartbeat.interval=500ms",
-					"sidecar.processes.stuck.heartbeat.timeout=1500ms",
-					"sidecar.processes.stuck.restart.initial-delay=50ms")
-			.run((context) -> {
-				Sidecar sidecar = context.getBean("sidecar.stuck", Sidecar.class);
-				SidecarRpc rpc = context.getBean("sidecar.stuck.rpc", SidecarRpc.class);
-				long firstPid = rpc.call("pid", null, Long.class);
-				ProcessHandle first = ProcessHandle.of(firstPid).orElseThrow();
-				CompletableFuture<String> stuck = rpc.callAsync("deadlock", null, String.class, TIMEOUT);
-				await().atMost(Duration.ofMillis(1500).plusSeconds(1))
-					.until(() -> !first.isAlive() && sidecar.state() == SidecarState.RUNNING
-							&& sidecar.pid() != firstPid);
-				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> stuck.get(10, TimeUnit.SECONDS))
-					.withCauseInstanceOf(SidecarExitedException.class)
-					.withMessageContaining("Sidecar 'stuck' hung: no heartbeat within 1500ms");
-				assertThat(hung(context.getBean(MeterRegistry.class), "stuck")).isEqualTo(1);
-				assertThat(rpc.call("pid", null, Long.class)).isEqualTo(sidecar.pid());
-			});
+		hungChildIsKilledAndRestartedWithinTheHeartbeatTimeout("python3," + Children.script("rpc_deadlocks.py"));
 	}
 
 	@Test
 	void nodeChildWhoseEventLoopIsBlockedIsKilledAndRestartedWithinTheHeartbeatTimeout() {
+		hungChildIsKilledAndRestartedWithinTheHeartbeatTimeout("node," + Children.script("rpc_deadlocks.js"));
+	}
+
+	private void hungChildIsKilledAndRestartedWithinTheHeartbeatTimeout(String command) {
 		this.runner
-			.withPropertyValues("sidecar.processes.stuck.command=node," + Children.script("rpc_deadlocks.js"),
+			.withPropertyValues("sidecar.processes.stuck.command=" + command,
 					"sidecar.processes.stuck.protocol=json-rpc", "sidecar.processes.stuck.heartbeat.interval=500ms",
 					"sidecar.processes.stuck.heartbeat.timeout=1500ms",
 					"sidecar.processes.stuck.restart.initial-delay=50ms")

@@ -64,8 +64,17 @@ class SidecarReadinessTests {
 
 	@Test
 	void jsonRpcCallMadeWhileTheChildLoadsIsWrittenOnlyOnceItSentReady() {
+		jsonRpcChildThatSendsReadyLateReadsNothingBefore("python3," + Children.script("rpc_loads_then_ready.py"));
+	}
+
+	@Test
+	void nodeJsonRpcChildThatCallsReadyLateReadsNothingBefore() {
+		jsonRpcChildThatSendsReadyLateReadsNothingBefore("node," + Children.script("rpc_loads_then_ready.js"));
+	}
+
+	private void jsonRpcChildThatSendsReadyLateReadsNothingBefore(String command) {
 		this.runner
-			.withPropertyValues("sidecar.processes.model.command=python3," + Children.script("rpc_loads_then_ready.py"),
+			.withPropertyValues("sidecar.processes.model.command=" + command,
 					"sidecar.processes.model.protocol=json-rpc", "sidecar.processes.model.startup.ready=message",
 					"sidecar.processes.model.auto-startup=false", "sidecar.processes.model.environment.READY_DELAY=2")
 			.run((context) -> {
@@ -77,24 +86,6 @@ class SidecarReadinessTests {
 				assertThat(before.get(30, TimeUnit.SECONDS).bytesBeforeReady()).isFalse();
 				assertThat(sidecar.state()).isEqualTo(SidecarState.RUNNING);
 				assertThat(rpc.call("upper", new Text("ready"), String.class)).isEqualTo("READY");
-			});
-	}
-
-	@Test
-	void nodeJsonRpcChildThatCallsReadyLateReadsNothingBefore() {
-		this.runner
-			.withPropertyValues("sidecar.processes.model.command=node," + Children.script("rpc_loads_then_ready.js"),
-					"sidecar.processes.model.protocol=json-rpc", "sidecar.processes.model.startup.ready=message",
-					"sidecar.processes.model.auto-startup=false", "sidecar.processes.model.environment.READY_DELAY=2")
-			.run((context) -> {
-				Sidecar sidecar = context.getBean("sidecar.model", Sidecar.class);
-				SidecarRpc rpc = context.getBean("sidecar.model.rpc", SidecarRpc.class);
-				sidecar.start();
-				assertThat(sidecar.state()).isEqualTo(SidecarState.STARTING);
-				CompletableFuture<Before> before = rpc.callAsync("before", null, Before.class, TIMEOUT);
-				assertThat(before.get(30, TimeUnit.SECONDS).bytesBeforeReady()).isFalse();
-				assertThat(sidecar.state()).isEqualTo(SidecarState.RUNNING);
-				assertThat(rpc.call("upper", new Text("node"), String.class)).isEqualTo("NODE");
 			});
 	}
 
