@@ -56,7 +56,7 @@ public final class RequestDeadlines {
 		Deadline entry = new Deadline(request, deadline, onTimeout);
 		// Until it is dropped, the entry must not keep the request, and with it the
 		// reply, alive: a queue of settled entries holding 1 MiB replies filled the heap.
-		request.whenSettled(entry::forget);
+		request.whenSettled(entry);
 		this.waiting.add(entry);
 		if (this.size.incrementAndGet() > this.compactAbove) {
 			compact();
@@ -126,8 +126,11 @@ public final class RequestDeadlines {
 		}
 	}
 
-	/** A waiting request; its flag says it was dropped from the queue. */
-	private static final class Deadline extends AtomicBoolean {
+	/**
+	 * A waiting request; its flag says it was dropped from the queue. Run when the
+	 * request settles, it lets go of it (one object per request, no extra callback).
+	 */
+	private static final class Deadline extends AtomicBoolean implements Runnable {
 
 		private volatile @Nullable PendingRequest request;
 
@@ -145,7 +148,8 @@ public final class RequestDeadlines {
 			return this.request;
 		}
 
-		void forget() {
+		@Override
+		public void run() {
 			this.request = null;
 		}
 
