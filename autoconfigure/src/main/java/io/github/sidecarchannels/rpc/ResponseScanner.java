@@ -23,8 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ResponseScanner {
 
-	private final JsonMapper mapper;
-
 	private final ObjectReadContext context;
 
 	/** Reads a value inside the frame: what follows it is the scanner's business. */
@@ -37,7 +35,6 @@ final class ResponseScanner {
 	 * @param expected the result type of the call waiting under an id, if any
 	 */
 	ResponseScanner(JsonMapper mapper, LongFunction<@Nullable JavaType> expected) {
-		this.mapper = mapper;
 		this.context = new ScanContext(mapper);
 		this.reader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 		this.expected = expected;
