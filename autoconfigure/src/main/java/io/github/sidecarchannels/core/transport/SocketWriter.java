@@ -128,18 +128,29 @@ public final class SocketWriter implements Runnable {
 			this.batch.add(this.queue.take());
 		}
 		this.queue.drainTo(this.batch, MAX_BATCH - this.batch.size());
-		if (this.batch.remove(Outgoing.STOP)) {
-			throw new IOException("writer stopped");
-		}
-		int end = this.batch.indexOf(Outgoing.END_OF_INPUT);
-		if (end < 0) {
+		int marker = firstMarker();
+		if (marker < 0) {
 			write(this.batch);
 			return true;
 		}
-		write(this.batch.subList(0, end));
+		if (this.batch.get(marker) == Outgoing.STOP) {
+			// What it holds goes back unwritten, in order.
+			throw new IOException("writer stopped");
+		}
+		write(this.batch.subList(0, marker));
 		this.batch.remove(0);
 		this.listener.shutdownOutput();
 		return false;
+	}
+
+	/** One pass over the batch, the only one besides writing it. */
+	private int firstMarker() {
+		for (int i = 0; i < this.batch.size(); i++) {
+			if (this.batch.get(i).isMarker()) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	/**
@@ -259,7 +270,7 @@ public final class SocketWriter implements Runnable {
 	private List<Outgoing> unwritten() {
 		List<Outgoing> unwritten = new ArrayList<>(this.batch);
 		this.batch.clear();
-		unwritten.remove(Outgoing.END_OF_INPUT);
+		unwritten.removeIf(Outgoing::isMarker);
 		return unwritten;
 	}
 
