@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.github.sidecarchannels.core.channel.Payloads;
 import io.github.sidecarchannels.core.request.RequestCorrelation;
+import io.github.sidecarchannels.core.transport.ChildConnection;
 import io.github.sidecarchannels.core.transport.OutboundBudget;
 import io.github.sidecarchannels.core.transport.Outgoing;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,9 @@ final class Outbox {
 	/** Written to a dead child that never read them. */
 	private final AtomicReference<List<Outgoing>> unread = new AtomicReference<>(List.of());
 
+	/** The connection that writes what is queued, told of every message added. */
+	private final AtomicReference<@Nullable ChildConnection> writer = new AtomicReference<>();
+
 	/**
 	 * @param state the sidecar's state: messages are accepted only while it runs or is on
 	 * its way to running
@@ -62,6 +66,22 @@ final class Outbox {
 
 	BlockingQueue<Outgoing> queue() {
 		return this.queue;
+	}
+
+	/**
+	 * @param connection writes what is queued from now on
+	 */
+	void writeWith(ChildConnection connection) {
+		this.writer.set(connection);
+		// Queued while no connection was told of it.
+		connection.kick();
+	}
+
+	/**
+	 * @param connection no longer writes: what is queued waits for the next one
+	 */
+	void stopWritingWith(ChildConnection connection) {
+		this.writer.compareAndSet(connection, null);
 	}
 
 	OutboundBudget budget() {
@@ -87,7 +107,7 @@ final class Outbox {
 		requireAccepting(message);
 		requireFits(message);
 		long deadline = System.nanoTime() + timeoutNanos;
-		if (!this.budget.acquire(message.size(), timeoutNanos)) {
+		if (!acquire(message, timeoutNanos)) {
 			return false;
 		}
 		if (!offer(message, (timeoutNanos < 0) ? -1 : Math.max(0, deadline - System.nanoTime()))) {
@@ -100,15 +120,39 @@ final class Outbox {
 			this.budget.release(message.size());
 			requireAccepting(message);
 		}
+		ChildConnection connection = this.writer.get();
+		if (connection != null) {
+			connection.kick();
+		}
 		return true;
 	}
 
+	/** Before waiting for room, the writer must know there is something to write. */
+	private boolean acquire(Outgoing message, long timeoutNanos) throws InterruptedException {
+		if (this.budget.acquire(message.size(), 0)) {
+			return true;
+		}
+		kickNow();
+		return this.budget.acquire(message.size(), timeoutNanos);
+	}
+
 	private boolean offer(Outgoing message, long timeoutNanos) throws InterruptedException {
+		if (this.queue.offer(message)) {
+			return true;
+		}
+		kickNow();
 		if (timeoutNanos < 0) {
 			this.queue.put(message);
 			return true;
 		}
 		return this.queue.offer(message, timeoutNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void kickNow() {
+		ChildConnection connection = this.writer.get();
+		if (connection != null) {
+			connection.kickNow();
+		}
 	}
 
 	private void requireFits(Outgoing message) {

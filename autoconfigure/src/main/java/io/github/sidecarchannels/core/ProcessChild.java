@@ -77,6 +77,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		this.connection = new ChildConnection(sidecar.name(), socket, sidecar.connectionSettings(),
 				sidecar.outbox().takeCarryOver(), sidecar.outbox().queue(), sidecar.outbox().budget(),
 				sidecar.correlation(), sidecar.metrics(), sidecar.frames(), this);
+		sidecar.outbox().writeWith(this.connection);
 		StderrPump stderr = new StderrPump(tree.process().getErrorStream(), sidecar.childLogger(),
 				sidecar.stderrBuffer());
 		this.stderrThread = SidecarThreads.daemon(sidecar.name(), "stderr", stderr);
@@ -198,9 +199,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 			return;
 		}
 		try {
-			if (!this.sidecar.outbox()
-				.queue()
-				.offer(Outgoing.END_OF_INPUT, remaining(deadline), TimeUnit.NANOSECONDS)) {
+			if (!this.connection.endInput(remaining(deadline))) {
 				logger.warn("Sidecar '{}': the child did not read its pending input within stop-timeout", name());
 			}
 		}
@@ -280,6 +279,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		join(this.stderrThread, EXIT_AFTER_EOF);
 		String reason = this.stopRequested ? "was stopped" : describeEnd(failure);
 		SidecarExitedException cause = new SidecarExitedException(name(), exitCode, reason, this.sidecar.stderrTail());
+		this.sidecar.outbox().stopWritingWith(this.connection);
 		List<Outgoing> unwritten = this.connection.stopWriter(ProcessTree.KILL_GRACE);
 		this.sidecar.disconnected(exitCode, unwritten, this.connection.unread());
 		if (!this.stopRequested) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.github.sidecarchannels.core.concurrent.SidecarThreads;
 import io.github.sidecarchannels.core.framing.FrameDecoder;
@@ -14,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One child's connection: the socketpair and the two threads that read and write it. The
- * outbound queue belongs to the sidecar and outlives the connection; what the writer took
- * from it but never wrote is handed back by {@link #stopWriter(Duration)}, in order, for
- * the next child; what it wrote but the child never read is told by {@link #unread()}
+ * One child's connection: the socketpair, the thread that reads it and the writer that
+ * drains the outbound queue onto it (on the senders' threads while the socket has room).
+ * The outbound queue belongs to the sidecar and outlives the connection; what the writer
+ * took from it but never wrote is handed back by {@link #stopWriter(Duration)}, in order,
+ * for the next child; what it wrote but the child never read is told by {@link #unread()}
  * once the child is gone.
  */
 public final class ChildConnection implements SocketWriter.Listener {
@@ -30,21 +32,13 @@ public final class ChildConnection implements SocketWriter.Listener {
 
 	private final Thread readerThread;
 
-	private final Thread writerThread;
-
 	private final SocketWriter writer;
 
 	private final BlockingQueue<Outgoing> queue;
 
 	private final WrittenLog log;
 
-	private volatile List<Outgoing> unwritten;
-
-	private final Object writerStart = new Object();
-
-	private boolean writerStopped;
-
-	private boolean writerStarted;
+	private volatile List<Outgoing> unwritten = List.of();
 
 	/**
 	 * @param sidecarName names the threads
@@ -52,7 +46,7 @@ public final class ChildConnection implements SocketWriter.Listener {
 	 * @param settings how frames are laid out and how big they may be
 	 * @param carryOver messages a previous connection accepted but never wrote, written
 	 * first
-	 * @param queue the sidecar's outbound queue
+	 * @param queue the sidecar's outbound queue; whoever adds to it calls {@link #kick()}
 	 * @param budget the sidecar's bound on queued bytes, given back as messages are
 	 * written
 	 * @param correlation told when requests are written
@@ -65,16 +59,13 @@ public final class ChildConnection implements SocketWriter.Listener {
 			SidecarMetrics metrics, FrameDecoder.FrameSink sink, SocketReader.Listener ended) {
 		this.sidecarName = sidecarName;
 		this.socket = socket;
-		// What a writer that never started hands back.
-		this.unwritten = carryOver;
 		Framing framing = settings.framing();
-		SocketReader reader = new SocketReader(socket.channel(), !framing.coalesces(), settings.maxMessageSize(),
-				framing.newDecoder(settings.maxMessageSize()), sink, ended);
 		this.log = new WrittenLog(socket.capacityTowardsChild());
 		this.queue = queue;
-		this.writer = new SocketWriter(carryOver, queue, socket.channel(), framing, correlation, metrics, budget,
+		this.writer = new SocketWriter(sidecarName, carryOver, queue, socket, framing, correlation, metrics, budget,
 				this.log, this);
-		this.writerThread = SidecarThreads.daemon(sidecarName, "writer", this.writer);
+		SocketReader reader = new SocketReader(socket.channel(), !framing.coalesces(), settings.maxMessageSize(),
+				framing.newDecoder(settings.maxMessageSize()), sink, this.writer, ended);
 		this.readerThread = SidecarThreads.daemon(sidecarName, "reader", reader);
 	}
 
@@ -94,13 +85,39 @@ public final class ChildConnection implements SocketWriter.Listener {
 	 * ready).
 	 */
 	public void startWriting() {
-		synchronized (this.writerStart) {
-			if (!this.writerStopped && !this.writerStarted) {
-				this.writerStarted = true;
-				this.unwritten = List.of();
-				this.writerThread.start();
+		this.writer.start();
+	}
+
+	/**
+	 * Something was added to the queue: write it, on this thread if the socket has room.
+	 */
+	public void kick() {
+		this.writer.kick();
+	}
+
+	/**
+	 * Something waits to be added to the full queue: write what is there, on this thread
+	 * if the socket has room, even if this thread is delivering frames.
+	 */
+	public void kickNow() {
+		this.writer.kickNow();
+	}
+
+	/**
+	 * Queue end of input: once everything before it is written, the socket is
+	 * half-closed.
+	 * @param timeoutNanos how long to wait for room in the queue
+	 * @return false if the queue stayed full
+	 */
+	public boolean endInput(long timeoutNanos) throws InterruptedException {
+		if (!this.queue.offer(Outgoing.END_OF_INPUT)) {
+			kickNow();
+			if (!this.queue.offer(Outgoing.END_OF_INPUT, timeoutNanos, TimeUnit.NANOSECONDS)) {
+				return false;
 			}
 		}
+		kick();
+		return true;
 	}
 
 	/**
@@ -123,43 +140,27 @@ public final class ChildConnection implements SocketWriter.Listener {
 	 * @return what it accepted and never wrote, in order
 	 */
 	public List<Outgoing> stopWriter(Duration limit) {
-		synchronized (this.writerStart) {
-			this.writerStopped = true;
-		}
 		// Shutting down fails a write blocked on a full socket after it reports what it
-		// wrote, and every later write; a writer waiting for messages is woken by the
-		// marker (a full queue means it is not waiting). Not an interrupt: one landing
-		// just
-		// after the shutdown cut a write short makes the JDK throw away the count of
-		// bytes
-		// that write sent, and the accounting of what the child read would be off by
-		// them.
+		// wrote, and every later write. Not an interrupt first: one landing just after
+		// the shutdown cut a write short makes the JDK throw away the count of bytes that
+		// write sent, and the accounting of what the child read would be off by them.
 		try {
 			this.socket.shutdownOutput();
 		}
 		catch (IOException ex) {
 			// Not connected any more: no write can block.
 		}
-		this.queue.offer(Outgoing.STOP);
-		join(limit);
-		if (this.writerThread.isAlive()) {
-			this.writerThread.interrupt();
-			join(limit);
-		}
-		// Never left for the next child's writer.
-		this.queue.remove(Outgoing.STOP);
-		List<Outgoing> taken = this.unwritten;
-		this.unwritten = List.of();
-		return taken;
-	}
-
-	private void join(Duration limit) {
 		try {
-			this.writerThread.join(limit.toMillis());
+			if (!this.writer.stop(limit.toMillis())) {
+				logger.warn("Sidecar '{}': the writer did not stop within {}", this.sidecarName, limit);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		List<Outgoing> taken = this.unwritten;
+		this.unwritten = List.of();
+		return taken;
 	}
 
 	/**

@@ -22,18 +22,11 @@ public final class Outgoing {
 	public static final Outgoing END_OF_INPUT = new Outgoing(ByteBuffer.allocate(0), (PendingRequest) null);
 
 	/**
-	 * Tells a writer waiting for messages to stop: what it holds goes back unwritten.
-	 * Only {@link ChildConnection#stopWriter} puts it in the queue, and takes it out
-	 * again.
-	 */
-	static final Outgoing STOP = new Outgoing(ByteBuffer.allocate(0), (PendingRequest) null);
-
-	/**
 	 * @return whether it is a marker for the writer rather than a message: never
 	 * delivered, moved or reported
 	 */
 	public boolean isMarker() {
-		return this == END_OF_INPUT || this == STOP;
+		return this == END_OF_INPUT;
 	}
 
 	/** The payload's bytes, not consumed by writing. */

@@ -61,6 +61,12 @@ public final class SocketPair implements Closeable {
 	/** Measured once the buffers are sized: the kernel does not shrink them. */
 	private long capacityTowardsChild;
 
+	/** Our end's send buffer, measured with {@link #capacityTowardsChild}. */
+	private int sendBufferSize;
+
+	/** What {@link NativeSockets#writable} asks about our end. */
+	private Object writabilityQuestion;
+
 	private SocketPair(FileDescriptor parentFd, FileDescriptor childFd) throws IOException {
 		this.parentFd = parentFd;
 		this.childFd = childFd;
@@ -85,8 +91,9 @@ public final class SocketPair implements Closeable {
 			if (definition.transport() == Transport.SEQPACKET) {
 				pair.sizeForRecords(definition);
 			}
-			pair.capacityTowardsChild = (long) NativeSockets.sendBufferSize(pair.parentFd)
-					+ NativeSockets.receiveBufferSize(pair.childFd);
+			pair.sendBufferSize = NativeSockets.sendBufferSize(pair.parentFd);
+			pair.writabilityQuestion = NativeSockets.writabilityQuestion(pair.parentFd);
+			pair.capacityTowardsChild = (long) pair.sendBufferSize + NativeSockets.receiveBufferSize(pair.childFd);
 		}
 		catch (IOException | RuntimeException ex) {
 			pair.close();
@@ -160,6 +167,29 @@ public final class SocketPair implements Closeable {
 	 */
 	ByteChannel channel() {
 		return this.channel;
+	}
+
+	/**
+	 * @return our end's send buffer size in bytes
+	 */
+	int sendBufferSize() {
+		return this.sendBufferSize;
+	}
+
+	/**
+	 * @return what {@link NativeSockets#writable} asks about our end
+	 */
+	Object writabilityQuestion() {
+		return this.writabilityQuestion;
+	}
+
+	/**
+	 * Write from native memory with a call no interrupt can turn into a closed socket.
+	 * @param bytes a direct buffer
+	 * @return the bytes written
+	 */
+	int send(ByteBuffer bytes) throws IOException {
+		return NativeSockets.send(this.parentFd, bytes);
 	}
 
 	/**

@@ -27,13 +27,17 @@ public final class SocketReader implements Runnable {
 
 	private final Listener listener;
 
+	private final SocketWriter writer;
+
 	/**
 	 * @param recordReads whether every read returns one whole record (seqpacket); the
 	 * buffer then holds one byte more than the largest message, so an oversize record
 	 * shows as such instead of being silently cut to size
+	 * @param writer what frames make this thread send waits until each read is delivered,
+	 * and then goes out in one write
 	 */
 	SocketReader(ReadableByteChannel channel, boolean recordReads, int maxMessageSize, FrameDecoder decoder,
-			FrameDecoder.FrameSink sink, Listener listener) {
+			FrameDecoder.FrameSink sink, SocketWriter writer, Listener listener) {
 		this.channel = channel;
 		// Stream reads go to a heap buffer: decoders scan and copy its array directly,
 		// which beats
@@ -48,6 +52,7 @@ public final class SocketReader implements Runnable {
 		this.decoder = decoder;
 		this.sink = sink;
 		this.listener = listener;
+		this.writer = writer;
 	}
 
 	@Override
@@ -56,7 +61,7 @@ public final class SocketReader implements Runnable {
 		try {
 			while (this.channel.read(this.buffer) >= 0) {
 				this.buffer.flip();
-				this.decoder.decode(this.buffer, this.sink);
+				deliver();
 				this.buffer.clear();
 			}
 		}
@@ -64,6 +69,16 @@ public final class SocketReader implements Runnable {
 			failure = ex;
 		}
 		this.listener.connectionEnded(failure);
+	}
+
+	private void deliver() throws IOException {
+		this.writer.deferWhileDelivering();
+		try {
+			this.decoder.decode(this.buffer, this.sink);
+		}
+		finally {
+			this.writer.delivered();
+		}
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.github.sidecarchannels.core.transport;
 
 import java.io.FileDescriptor;
+import java.nio.ByteBuffer;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,10 @@ public final class TransportRuntimeHints implements RuntimeHintsRegistrar {
 
 	static final String NATIVE_SOCKET = "org.newsclub.net.unix.NativeUnixSocket";
 
+	static final String POLL_FD = "org.newsclub.net.unix.AFSelector$PollFd";
+
+	static final String ANCILLARY_DATA = "org.newsclub.net.unix.AncillaryDataSupport";
+
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		TypeReference nativeSocket = TypeReference.of(NATIVE_SOCKET);
@@ -30,8 +36,20 @@ public final class TransportRuntimeHints implements RuntimeHintsRegistrar {
 					ExecutableMode.INVOKE);
 			type.withMethod("setSocketOptionInt", TypeReference.listOf(FileDescriptor.class, int.class, int.class),
 					ExecutableMode.INVOKE);
+			type.withMethod("available", TypeReference.listOf(FileDescriptor.class, ByteBuffer.class),
+					ExecutableMode.INVOKE);
+			type.withMethod("send", List.of(TypeReference.of(FileDescriptor.class), TypeReference.of(ByteBuffer.class),
+					TypeReference.of(int.class), TypeReference.of(int.class), TypeReference.of(ByteBuffer.class),
+					TypeReference.of(int.class), TypeReference.of(int.class), TypeReference.of(ANCILLARY_DATA)),
+					ExecutableMode.INVOKE);
+			type.withMethod("poll", List.of(TypeReference.of(POLL_FD), TypeReference.of(int.class)),
+					ExecutableMode.INVOKE);
 			type.withField("SOCK_STREAM");
 			type.withField("SOCK_SEQPACKET");
+		});
+		hints.reflection().registerType(TypeReference.of(POLL_FD), (type) -> {
+			type.withConstructor(TypeReference.listOf(FileDescriptor[].class, int[].class), ExecutableMode.INVOKE);
+			type.withField("rops");
 		});
 	}
 
