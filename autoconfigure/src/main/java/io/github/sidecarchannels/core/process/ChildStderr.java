@@ -63,7 +63,10 @@ public final class ChildStderr implements Closeable {
 	 * @throws IOException if the socketpair cannot be created
 	 */
 	public static ChildStderr open(Logger logger, Deque<String> tail) throws IOException {
-		StderrPoller poller = StderrPoller.shared();
+		return open(StderrPoller.shared(), logger, tail);
+	}
+
+	static ChildStderr open(StderrPoller poller, Logger logger, Deque<String> tail) throws IOException {
 		return new ChildStderr(poller, NativeSockets.streamPair(), new StderrLines(logger, tail));
 	}
 

@@ -84,6 +84,21 @@ final class StderrPoller {
 	}
 
 	/**
+	 * @return a poller of its own, for tests that must not share the JVM's
+	 * @throws IOException if its wake-up pair cannot be created
+	 */
+	static StderrPoller create() throws IOException {
+		return new StderrPoller(NativeSockets.streamPair());
+	}
+
+	/**
+	 * @return whether its thread runs (it has children to watch)
+	 */
+	synchronized boolean isRunning() {
+		return this.thread != null;
+	}
+
+	/**
 	 * Read this child's stderr until it ends or is closed, starting the thread if none
 	 * runs.
 	 * @param stderr a child's stderr, not registered before
