@@ -15,7 +15,7 @@ import io.github.sidecarchannels.core.channel.Payloads;
 import io.github.sidecarchannels.core.channel.SidecarChannel;
 import io.github.sidecarchannels.core.framing.Framing;
 import io.github.sidecarchannels.core.metrics.SidecarMetrics;
-import io.github.sidecarchannels.core.process.StderrPump;
+import io.github.sidecarchannels.core.process.StderrLines;
 import io.github.sidecarchannels.core.request.FifoCorrelation;
 import io.github.sidecarchannels.core.request.IdCorrelation;
 import io.github.sidecarchannels.core.request.PendingRequest;
@@ -70,7 +70,7 @@ final class DefaultSidecar implements Sidecar, Supervisor.Events, ProtocolExchan
 
 	private final Logger childLogger;
 
-	private final Deque<String> stderrTail = StderrPump.newTail();
+	private final Deque<String> stderrTail = StderrLines.newTail();
 
 	private final Outbox outbox;
 
@@ -376,7 +376,7 @@ final class DefaultSidecar implements Sidecar, Supervisor.Events, ProtocolExchan
 
 	@Override
 	public List<String> stderrTail() {
-		return StderrPump.snapshot(this.stderrTail);
+		return StderrLines.snapshot(this.stderrTail);
 	}
 
 	@Override

@@ -7,10 +7,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.sidecarchannels.core.concurrent.SidecarThreads;
 import io.github.sidecarchannels.core.framing.FramingException;
+import io.github.sidecarchannels.core.process.ChildStderr;
 import io.github.sidecarchannels.core.process.ProcessTree;
-import io.github.sidecarchannels.core.process.StderrPump;
 import io.github.sidecarchannels.core.supervision.Durations;
 import io.github.sidecarchannels.core.supervision.Supervisor;
 import io.github.sidecarchannels.core.transport.ChildConnection;
@@ -23,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One child's life, from its first byte to its last: the process tree, its connection and
- * its stderr pump; the graceful stop; and, on the reading thread, what happens when the
- * connection ends (find the exit code, end what is left of the child's session, tell the
- * supervisor, report what the child never read, then fail whoever still waits for a
- * reply).
+ * its stderr (read by the JVM's one stderr poller); the graceful stop; and, on the
+ * reading thread, what happens when the connection ends (find the exit code, end what is
+ * left of the child's session, tell the supervisor, report what the child never read,
+ * then fail whoever still waits for a reply).
  * <p>
  * A child that signals readiness ({@link ReadySignal#MESSAGE}) is read from at once but
  * written to only once it is ready; if it is not ready within {@code startup.timeout} it
@@ -52,7 +51,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private final ChildConnection connection;
 
-	private final Thread stderrThread;
+	private final ChildStderr stderr;
 
 	private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -67,7 +66,8 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private final @Nullable Heartbeat heartbeat;
 
-	ProcessChild(DefaultSidecar sidecar, Supervisor supervisor, ProcessTree tree, SocketPair socket) {
+	ProcessChild(DefaultSidecar sidecar, Supervisor supervisor, ProcessTree tree, SocketPair socket,
+			ChildStderr stderr) {
 		this.sidecar = sidecar;
 		this.supervisor = supervisor;
 		this.tree = tree;
@@ -78,9 +78,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 				sidecar.outbox().takeCarryOver(), sidecar.outbox().queue(), sidecar.outbox().budget(),
 				sidecar.correlation(), sidecar.metrics(), sidecar.frames(), this);
 		sidecar.outbox().writeWith(this.connection);
-		StderrPump stderr = new StderrPump(tree.process().getErrorStream(), sidecar.childLogger(),
-				sidecar.stderrBuffer());
-		this.stderrThread = SidecarThreads.daemon(sidecar.name(), "stderr", stderr);
+		this.stderr = stderr;
 	}
 
 	private @Nullable Heartbeat heartbeat(DefaultSidecar sidecar) {
@@ -113,7 +111,6 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	@Override
 	public void begin() {
-		this.stderrThread.start();
 		if (signalsReadiness()) {
 			Duration timeout = this.sidecar.definition().startupTimeout();
 			this.startupTimeout = this.sidecar.scheduler()
@@ -274,9 +271,9 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		// Descendants still holding the socket could go on reading it, or hold the stderr
 		// pipe open.
 		this.tree.terminate();
-		// The child's last words are usually still in the stderr pipe: read them into the
-		// tail first.
-		join(this.stderrThread, EXIT_AFTER_EOF);
+		// The child's last words are usually still on their way through its stderr: read
+		// them into the tail first.
+		this.stderr.awaitDrained(EXIT_AFTER_EOF);
 		String reason = this.stopRequested ? "was stopped" : describeEnd(failure);
 		SidecarExitedException cause = new SidecarExitedException(name(), exitCode, reason, this.sidecar.stderrTail());
 		this.sidecar.outbox().stopWritingWith(this.connection);
@@ -293,7 +290,9 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 		// The state says what happened before any caller hears of it.
 		this.sidecar.correlation().failAll(cause);
 		this.connection.close();
-		join(this.stderrThread, ProcessTree.KILL_GRACE);
+		// A descendant may still hold the child's stderr: stop reading ours regardless.
+		this.stderr.close();
+		this.stderr.awaitDrained(ProcessTree.KILL_GRACE);
 	}
 
 	/**
@@ -339,15 +338,6 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 
 	private static long remaining(long deadline) {
 		return Math.max(0, deadline - System.nanoTime());
-	}
-
-	private static void join(Thread thread, Duration limit) {
-		try {
-			thread.join(limit.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

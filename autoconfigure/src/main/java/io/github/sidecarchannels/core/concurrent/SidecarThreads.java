@@ -25,6 +25,18 @@ public final class SidecarThreads {
 	}
 
 	/**
+	 * @param role what the thread does for every sidecar in the JVM, e.g.
+	 * {@code stderr-poller}
+	 * @param task its work
+	 * @return an unstarted daemon thread named {@code sidecar-<role>}
+	 */
+	public static Thread sharedDaemon(String role, Runnable task) {
+		Thread thread = new Thread(task, "sidecar-" + role);
+		thread.setDaemon(true);
+		return thread;
+	}
+
+	/**
 	 * @param sidecarName the sidecar
 	 * @param role the thread's role
 	 * @return {@code sidecar-<name>-<role>}

@@ -48,10 +48,13 @@ public final class ChildCommand {
 	/**
 	 * @param definition what to run
 	 * @param socket the pair whose child end becomes the child's socket
+	 * @param stderr the pair whose child end becomes the child's stderr (and, in fd 3
+	 * mode, its stdout too)
 	 * @return a builder ready to start
 	 * @throws IOException if the socket cannot be handed over
 	 */
-	public static ProcessBuilder build(SidecarDefinition definition, SocketPair socket) throws IOException {
+	public static ProcessBuilder build(SidecarDefinition definition, SocketPair socket, ChildStderr stderr)
+			throws IOException {
 		checkCommand(definition);
 		Path workingDirectory = checkedWorkingDirectory(definition);
 		List<String> command = new ArrayList<>(definition.command());
@@ -63,7 +66,7 @@ public final class ChildCommand {
 		configureEnvironment(definition, builder.environment());
 		builder.redirectInput(socket.childInput());
 		builder.redirectOutput((definition.socketMode() == SocketMode.FD3) ? Redirect.DISCARD : socket.childOutput());
-		builder.redirectError(Redirect.PIPE);
+		builder.redirectError(stderr.redirect());
 		return builder;
 	}
 

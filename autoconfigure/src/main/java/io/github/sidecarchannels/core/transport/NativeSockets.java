@@ -232,4 +232,13 @@ public final class NativeSockets {
 		return field.getInt(null);
 	}
 
+	/**
+	 * A socketpair for a child's stderr, read by {@code core.process.StderrPoller}.
+	 * @return two connected stream descriptors, owned by the caller
+	 * @throws IOException if the kernel refuses
+	 */
+	public static FileDescriptor[] streamPair() throws IOException {
+		return socketPair(Transport.STREAM);
+	}
+
 }

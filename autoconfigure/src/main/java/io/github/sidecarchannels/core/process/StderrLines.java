@@ -1,7 +1,5 @@
 package io.github.sidecarchannels.core.process;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,18 +9,18 @@ import java.util.List;
 import org.slf4j.Logger;
 
 /**
- * Copies a child's stderr, line by line, to the sidecar's logger and keeps the last lines
- * for error messages. A line longer than {@link #MAX_LINE} bytes is logged once, cut to
- * that size with a note of its full length: the rest is counted, not kept, so a child
- * that never prints a newline cannot flood the log.
+ * Turns one child's stderr bytes, fed in chunks as they arrive, into lines for the
+ * sidecar's logger and keeps the last lines for error messages. A line longer than
+ * {@link #MAX_LINE} bytes is logged once, cut to that size with a note of its full
+ * length: the rest is counted, not kept, so a child that never prints a newline cannot
+ * flood the log. Used by one thread at a time (the {@link StderrPoller}); the tail may be
+ * read from any thread through {@link #snapshot}.
  */
-public final class StderrPump implements Runnable {
+public final class StderrLines {
 
 	static final int MAX_LINE = 8 * 1024;
 
 	static final int TAIL_LINES = 50;
-
-	private final InputStream stderr;
 
 	private final Logger logger;
 
@@ -39,12 +37,10 @@ public final class StderrPump implements Runnable {
 	private long fullLength;
 
 	/**
-	 * @param stderr the child's stderr pipe
 	 * @param logger where lines go
-	 * @param tail keeps the last lines
+	 * @param tail keeps the last lines, see {@link #newTail()}
 	 */
-	public StderrPump(InputStream stderr, Logger logger, Deque<String> tail) {
-		this.stderr = stderr;
+	public StderrLines(Logger logger, Deque<String> tail) {
 		this.logger = logger;
 		this.tail = tail;
 	}
@@ -66,21 +62,21 @@ public final class StderrPump implements Runnable {
 		}
 	}
 
-	@Override
-	public void run() {
-		byte[] chunk = new byte[4096];
-		try (InputStream in = this.stderr) {
-			int read;
-			while ((read = in.read(chunk)) >= 0) {
-				for (int i = 0; i < read; i++) {
-					accept(chunk[i]);
-				}
-			}
+	/**
+	 * Take the next bytes; every complete line among them is logged and tailed.
+	 * @param chunk the bytes, which the caller may reuse afterwards
+	 * @param length how many of them count, from the start
+	 */
+	void accept(byte[] chunk, int length) {
+		for (int i = 0; i < length; i++) {
+			accept(chunk[i]);
 		}
-		catch (IOException ex) {
-			// The pipe closes when the child and its descendants are gone: nothing more
-			// to copy.
-		}
+	}
+
+	/**
+	 * End of stderr: a last line without its newline still counts.
+	 */
+	void finish() {
 		if (this.fullLength > 0) {
 			endLine();
 		}
@@ -97,6 +93,10 @@ public final class StderrPump implements Runnable {
 		}
 	}
 
+	/**
+	 * Tailed before it is logged: a logger that throws must not cost the error message
+	 * its line, nor stop the poller that reads every child's stderr.
+	 */
 	private void endLine() {
 		int length = this.lineLength;
 		if (length > 0 && this.line[length - 1] == '\r') {
@@ -108,12 +108,17 @@ public final class StderrPump implements Runnable {
 		}
 		this.lineLength = 0;
 		this.fullLength = 0;
-		this.logger.info(text);
 		synchronized (this.tail) {
 			if (this.tail.size() == TAIL_LINES) {
 				this.tail.removeFirst();
 			}
 			this.tail.addLast(text);
+		}
+		try {
+			this.logger.info(text);
+		}
+		catch (RuntimeException ex) {
+			// The line is in the tail; the next one tries the logger again.
 		}
 	}
 

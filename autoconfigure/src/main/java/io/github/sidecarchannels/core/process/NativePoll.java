@@ -1,0 +1,109 @@
+package io.github.sidecarchannels.core.process;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.channels.SelectionKey;
+import java.util.Arrays;
+
+import org.newsclub.net.unix.AFUNIXSocketPair;
+
+/**
+ * poll(2) over plain descriptors, taken from junixsocket's native library (2.11.1, the
+ * version pinned for {@code core.transport.NativeSockets}): the JDK can only select
+ * channels it created itself.
+ * <p>
+ * Checked with a probe against 2.11.1: the interest ops are {@link SelectionKey} bits
+ * ({@code OP_READ} becomes {@code POLLIN}); the ready ops come back the same way, with
+ * junixsocket's {@code OP_INVALID} bit (128) for {@code POLLHUP}, {@code POLLERR} or
+ * {@code POLLNVAL} (a closed peer reports {@code OP_READ | OP_INVALID}); every call
+ * overwrites the ready ops; a negative timeout waits for ever; an invalid
+ * {@link FileDescriptor} in the set is skipped.
+ */
+final class NativePoll {
+
+	static final String NATIVE_SOCKET = "org.newsclub.net.unix.NativeUnixSocket";
+
+	static final String POLL_FD = "org.newsclub.net.unix.AFSelector$PollFd";
+
+	/** junixsocket's {@code AFSelectionKey.OP_INVALID}. */
+	private static final int OP_INVALID = 128;
+
+	private static final Method POLL;
+
+	private static final Constructor<?> NEW_POLL_FD;
+
+	private static final Field READY_OPS;
+
+	static {
+		try {
+			// Loading a public class first makes junixsocket load its native library.
+			AFUNIXSocketPair.class.getName();
+			Class<?> nativeSocket = Class.forName(NATIVE_SOCKET, true, AFUNIXSocketPair.class.getClassLoader());
+			Class<?> pollFd = Class.forName(POLL_FD, true, AFUNIXSocketPair.class.getClassLoader());
+			Method ensureSupported = nativeSocket.getDeclaredMethod("ensureSupported");
+			ensureSupported.setAccessible(true);
+			ensureSupported.invoke(null);
+			POLL = nativeSocket.getDeclaredMethod("poll", pollFd, int.class);
+			POLL.setAccessible(true);
+			NEW_POLL_FD = pollFd.getDeclaredConstructor(FileDescriptor[].class, int[].class);
+			NEW_POLL_FD.setAccessible(true);
+			READY_OPS = pollFd.getDeclaredField("rops");
+			READY_OPS.setAccessible(true);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			throw new ExceptionInInitializerError(new IllegalStateException(
+					"junixsocket's native poll is not available (expected junixsocket 2.11.x): " + ex, ex));
+		}
+	}
+
+	private final Object pollFd;
+
+	private final int[] readyOps;
+
+	/**
+	 * @param fds the descriptors to watch for input, end of file or hang-up
+	 */
+	NativePoll(FileDescriptor[] fds) {
+		int[] ops = new int[fds.length];
+		Arrays.fill(ops, SelectionKey.OP_READ);
+		try {
+			this.pollFd = NEW_POLL_FD.newInstance(fds, ops);
+			this.readyOps = (int[]) READY_OPS.get(this.pollFd);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("junixsocket's poll set cannot be built: " + ex, ex);
+		}
+	}
+
+	/**
+	 * Wait until at least one descriptor has input or is at its end.
+	 * @throws IOException if poll(2) fails
+	 */
+	void await() throws IOException {
+		try {
+			POLL.invoke(null, this.pollFd, -1);
+		}
+		catch (InvocationTargetException ex) {
+			if (ex.getCause() instanceof IOException io) {
+				throw io;
+			}
+			throw new IOException("poll failed: " + ex.getCause(), ex.getCause());
+		}
+		catch (IllegalAccessException ex) {
+			throw new IOException("poll is not accessible", ex);
+		}
+	}
+
+	/**
+	 * @param index a descriptor's place in the set
+	 * @return whether a read on it now returns at once (bytes, or -1 at the end)
+	 */
+	boolean readable(int index) {
+		return (this.readyOps[index] & (SelectionKey.OP_READ | OP_INVALID)) != 0;
+	}
+
+}
