@@ -56,6 +56,11 @@ public final class NativeSockets {
 
 	private static final Method AVAILABLE;
 
+	private static final MethodHandle AVAILABLE_NOW;
+
+	/** Only used where FIONREAD is missing and a peek stands in; Linux has FIONREAD. */
+	private static final ByteBuffer NO_PEEK = ByteBuffer.allocateDirect(0);
+
 	private static final MethodHandle SEND;
 
 	private static final MethodHandle POLL;
@@ -84,6 +89,7 @@ public final class NativeSockets {
 			SET_INT_OPTION = accessible(
 					nativeSocket.getDeclaredMethod("setSocketOptionInt", FileDescriptor.class, int.class, int.class));
 			AVAILABLE = accessible(nativeSocket.getDeclaredMethod("available", FileDescriptor.class, ByteBuffer.class));
+			AVAILABLE_NOW = MethodHandles.lookup().unreflect(AVAILABLE);
 			SEND = MethodHandles.lookup()
 				.unreflect(accessible(nativeSocket.getDeclaredMethod("send", FileDescriptor.class, ByteBuffer.class,
 						int.class, int.class, ByteBuffer.class, int.class, int.class,
@@ -143,9 +149,15 @@ public final class NativeSockets {
 	 * sum over all records)
 	 */
 	static int unread(FileDescriptor fd) throws IOException {
-		// The buffer is only used where FIONREAD is missing and a peek stands in; Linux
-		// has FIONREAD.
-		return (Integer) call(AVAILABLE, fd, ByteBuffer.allocateDirect(0));
+		try {
+			return (int) AVAILABLE_NOW.invoke(fd, NO_PEEK);
+		}
+		catch (IOException ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IOException("ioctl(FIONREAD) failed: " + ex, ex);
+		}
 	}
 
 	/**

@@ -99,6 +99,9 @@ public final class SocketWriter {
 	/** The thread delivering one read's frames, whose sends wait for the read's end. */
 	private volatile @Nullable Thread deferringThread;
 
+	/** False from a write until the child next sends something. */
+	private volatile boolean childAnswered = true;
+
 	/** Whether the deferring thread queued something; only it touches this. */
 	private boolean deferred;
 
@@ -165,7 +168,30 @@ public final class SocketWriter {
 			this.deferred = true;
 			return;
 		}
+		if (this.framing.coalesces() && childBusy()) {
+			// Writing now would not reach it sooner: let what follows join this write
+			// (records are written one by one anyway).
+			if (this.kicks.getAndIncrement() == 0) {
+				this.writerThread.handOver(1);
+			}
+			return;
+		}
 		drain();
+	}
+
+	/**
+	 * @return whether the child has been written to since it last sent anything, so is
+	 * likely still at work
+	 */
+	private boolean childBusy() {
+		return !this.childAnswered;
+	}
+
+	/** The child sent something: it is likely waiting for what comes next. */
+	void childAnswered() {
+		if (!this.childAnswered) {
+			this.childAnswered = true;
+		}
 	}
 
 	/** Drain now, even on the delivering thread: it is about to wait for room. */
@@ -359,6 +385,8 @@ public final class SocketWriter {
 		}
 		this.encoded = 0;
 		this.encodedPosition = this.position;
+		// Before the bytes go: an answer to them may be read before this method returns.
+		this.childAnswered = false;
 		try {
 			for (Outgoing message : messages) {
 				encode(message.payload);

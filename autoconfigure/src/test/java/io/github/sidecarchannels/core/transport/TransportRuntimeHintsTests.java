@@ -2,6 +2,7 @@ package io.github.sidecarchannels.core.transport;
 
 import java.io.FileDescriptor;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,29 @@ class TransportRuntimeHintsTests {
 			.onMethodInvocation(method(nativeSocket, "setSocketOptionInt", FileDescriptor.class, int.class, int.class)))
 			.accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(nativeSocket.getDeclaredField("SOCK_SEQPACKET")))
+			.accepts(this.hints);
+	}
+
+	@Test
+	void callsOfTheWritePathAreHinted() throws Exception {
+		new TransportRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
+		Class<?> nativeSocket = Class.forName(TransportRuntimeHints.NATIVE_SOCKET);
+		Class<?> pollFd = Class.forName(TransportRuntimeHints.POLL_FD);
+		Class<?> ancillaryData = Class.forName(TransportRuntimeHints.ANCILLARY_DATA);
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onMethodInvocation(method(nativeSocket, "send", FileDescriptor.class, ByteBuffer.class, int.class,
+					int.class, ByteBuffer.class, int.class, int.class, ancillaryData)))
+			.accepts(this.hints);
+		assertThat(
+				RuntimeHintsPredicates.reflection().onMethodInvocation(method(nativeSocket, "poll", pollFd, int.class)))
+			.accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onMethodInvocation(method(nativeSocket, "available", FileDescriptor.class, ByteBuffer.class)))
+			.accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onConstructorInvocation(pollFd.getDeclaredConstructor(FileDescriptor[].class, int[].class)))
+			.accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(pollFd.getDeclaredField("rops")))
 			.accepts(this.hints);
 	}
 
