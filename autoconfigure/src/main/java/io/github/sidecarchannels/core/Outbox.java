@@ -74,7 +74,7 @@ final class Outbox {
 	void writeWith(ChildConnection connection) {
 		this.writer.set(connection);
 		// Queued while no connection was told of it.
-		connection.kick();
+		connection.kickNow();
 	}
 
 	/**

@@ -12,6 +12,7 @@ import io.github.sidecarchannels.core.request.PendingRequest;
 import io.github.sidecarchannels.core.request.RequestCorrelation;
 import io.github.sidecarchannels.core.request.RequestDeadlines;
 import io.github.sidecarchannels.core.transport.Outgoing;
+import io.github.sidecarchannels.core.transport.WaitingCaller;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
@@ -54,7 +55,7 @@ final class RequestSender {
 
 	Message<?> request(Object payload, Duration timeout) {
 		try {
-			return requestAsync(payload, timeout).get();
+			return WaitingCaller.sends(() -> requestAsync(payload, timeout)).get();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

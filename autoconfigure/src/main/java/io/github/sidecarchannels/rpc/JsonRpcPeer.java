@@ -16,6 +16,7 @@ import io.github.sidecarchannels.core.Sidecar;
 import io.github.sidecarchannels.core.SidecarTimeoutException;
 import io.github.sidecarchannels.core.request.PendingRequest;
 import io.github.sidecarchannels.core.request.ProtocolExchange;
+import io.github.sidecarchannels.core.transport.WaitingCaller;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
@@ -89,7 +90,7 @@ final class JsonRpcPeer implements SidecarRpc {
 
 	@Override
 	public <T> @Nullable T call(String method, @Nullable Object params, Class<T> resultType, Duration timeout) {
-		return await(callAsync(method, params, resultType, timeout), method);
+		return await(WaitingCaller.sends(() -> callAsync(method, params, resultType, timeout)), method);
 	}
 
 	@Override
@@ -100,7 +101,7 @@ final class JsonRpcPeer implements SidecarRpc {
 	@Override
 	public <T> @Nullable T call(String method, @Nullable Object params, ParameterizedTypeReference<T> resultType,
 			Duration timeout) {
-		return await(callAsync(method, params, resultType, timeout), method);
+		return await(WaitingCaller.sends(() -> callAsync(method, params, resultType, timeout)), method);
 	}
 
 	@Override

@@ -72,7 +72,6 @@ public final class SocketReader implements Runnable {
 	}
 
 	private void deliver() throws IOException {
-		this.writer.childAnswered();
 		this.writer.deferWhileDelivering();
 		try {
 			this.decoder.decode(this.buffer, this.sink);

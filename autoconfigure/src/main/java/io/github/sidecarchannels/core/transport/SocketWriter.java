@@ -15,13 +15,16 @@ import io.github.sidecarchannels.core.request.RequestCorrelation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Drains the outbound queue onto the socket. Whoever queued a message drains it on its
- * own thread while the socket certainly has room ({@link DirectRoom}), so a quiet sidecar
- * costs no thread hand-off and no writer thread; when the socket fills, or a frame is
- * larger than the write buffer, the draining passes to a writer thread, started on
- * demand, which blocks on the socket instead of the caller and ends after
- * {@link #WRITER_KEEP_ALIVE_MILLIS} without work. One drainer at a time: a thread that
- * queues while another drains leaves its message to that one ({@link #kick()}).
+ * Drains the outbound queue onto the socket. A caller that will wait for the reply (a
+ * blocking request, see {@link WaitingCaller}) writes its message itself while the socket
+ * certainly has room ({@link DirectRoom}): its thread is idle until the answer anyway,
+ * and the round trip saves a hand-off. Everything else is written by a writer thread,
+ * which joins what was queued meanwhile into one write, so callers that go on working
+ * never pay for the system call; it is started on demand and ends after
+ * {@link #WRITER_KEEP_ALIVE_MILLIS} without work, so an idle sidecar has none. Frames
+ * sent from the reading thread while it delivers a read go out together once the read is
+ * delivered. One drainer at a time: a thread that queues while another drains leaves its
+ * message to that one ({@link #kick()}).
  * <p>
  * In stream framings everything taken from the queue at once goes out in one write call
  * (coalescing); in seqpacket every message is one write, so one record. A message counts
@@ -99,9 +102,6 @@ public final class SocketWriter {
 	/** The thread delivering one read's frames, whose sends wait for the read's end. */
 	private volatile @Nullable Thread deferringThread;
 
-	/** False from a write until the child next sends something. */
-	private volatile boolean childAnswered = true;
-
 	/** Whether the deferring thread queued something; only it touches this. */
 	private boolean deferred;
 
@@ -160,7 +160,8 @@ public final class SocketWriter {
 	}
 
 	/**
-	 * Tell the writer something was queued. On the thread delivering a read's frames the
+	 * Tell the writer something was queued: a waiting caller drains on its own thread;
+	 * otherwise the writer thread does. On the thread delivering a read's frames the
 	 * drain waits until the read is delivered, so replies sent from there coalesce.
 	 */
 	void kick() {
@@ -168,29 +169,13 @@ public final class SocketWriter {
 			this.deferred = true;
 			return;
 		}
-		if (this.framing.coalesces() && childBusy()) {
-			// Writing now would not reach it sooner: let what follows join this write
-			// (records are written one by one anyway).
-			if (this.kicks.getAndIncrement() == 0) {
-				this.writerThread.handOver(1);
-			}
+		if (WaitingCaller.isWaiting()) {
+			drain();
 			return;
 		}
-		drain();
-	}
-
-	/**
-	 * @return whether the child has been written to since it last sent anything, so is
-	 * likely still at work
-	 */
-	private boolean childBusy() {
-		return !this.childAnswered;
-	}
-
-	/** The child sent something: it is likely waiting for what comes next. */
-	void childAnswered() {
-		if (!this.childAnswered) {
-			this.childAnswered = true;
+		// Wake the writer thread unless someone drains already (and will see the kick).
+		if (this.kicks.getAndIncrement() == 0) {
+			this.writerThread.handOver(1);
 		}
 	}
 
@@ -385,8 +370,6 @@ public final class SocketWriter {
 		}
 		this.encoded = 0;
 		this.encodedPosition = this.position;
-		// Before the bytes go: an answer to them may be read before this method returns.
-		this.childAnswered = false;
 		try {
 			for (Outgoing message : messages) {
 				encode(message.payload);
