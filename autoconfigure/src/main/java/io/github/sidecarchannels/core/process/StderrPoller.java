@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.sidecarchannels.core.concurrent.SidecarThreads;
+import io.github.sidecarchannels.core.transport.NativePoll;
 import io.github.sidecarchannels.core.transport.NativeSockets;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

@@ -19,7 +19,7 @@ final class DirectRoom {
 	/** A write is split into kernel buffers of at most this much. */
 	private static final int KERNEL_BUFFER = 32 * 1024;
 
-	private final Object question;
+	private final SocketPair socket;
 
 	/** What may be written after the socket was seen writable. */
 	private final long afterWritable;
@@ -27,7 +27,7 @@ final class DirectRoom {
 	private long left;
 
 	DirectRoom(SocketPair socket) {
-		this.question = socket.writabilityQuestion();
+		this.socket = socket;
 		this.afterWritable = socket.sendBufferSize() / 2;
 		// A new socket is empty.
 		this.left = this.afterWritable;
@@ -51,7 +51,7 @@ final class DirectRoom {
 		if (cost <= this.left) {
 			return true;
 		}
-		if (!mayAsk || cost > this.afterWritable || !NativeSockets.writable(this.question)) {
+		if (!mayAsk || cost > this.afterWritable || !this.socket.writableNow()) {
 			return false;
 		}
 		this.left = this.afterWritable;

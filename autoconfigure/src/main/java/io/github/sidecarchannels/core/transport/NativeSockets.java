@@ -4,12 +4,10 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 
 import io.github.sidecarchannels.core.Transport;
 
@@ -63,12 +61,6 @@ public final class NativeSockets {
 
 	private static final MethodHandle SEND;
 
-	private static final MethodHandle POLL;
-
-	private static final Constructor<?> POLL_FD;
-
-	private static final Field POLL_RESULTS;
-
 	private static final int SOCK_STREAM;
 
 	private static final int SOCK_SEQPACKET;
@@ -94,13 +86,6 @@ public final class NativeSockets {
 				.unreflect(accessible(nativeSocket.getDeclaredMethod("send", FileDescriptor.class, ByteBuffer.class,
 						int.class, int.class, ByteBuffer.class, int.class, int.class,
 						Class.forName(TransportRuntimeHints.ANCILLARY_DATA, false, nativeSocket.getClassLoader()))));
-			Class<?> pollFd = Class.forName(TransportRuntimeHints.POLL_FD, false, nativeSocket.getClassLoader());
-			POLL = MethodHandles.lookup()
-				.unreflect(accessible(nativeSocket.getDeclaredMethod("poll", pollFd, int.class)));
-			POLL_FD = pollFd.getDeclaredConstructor(FileDescriptor[].class, int[].class);
-			POLL_FD.setAccessible(true);
-			POLL_RESULTS = pollFd.getDeclaredField("rops");
-			POLL_RESULTS.setAccessible(true);
 			SOCK_STREAM = constant(nativeSocket, "SOCK_STREAM");
 			SOCK_SEQPACKET = constant(nativeSocket, "SOCK_SEQPACKET");
 		}
@@ -157,40 +142,6 @@ public final class NativeSockets {
 		}
 		catch (Throwable ex) {
 			throw new IOException("ioctl(FIONREAD) failed: " + ex, ex);
-		}
-	}
-
-	/**
-	 * A question for {@link #writable}: whether a socket would take a write now.
-	 * @param fd the socket
-	 * @return the question, to be asked as often as needed by one thread at a time
-	 */
-	static Object writabilityQuestion(FileDescriptor fd) throws IOException {
-		try {
-			return POLL_FD.newInstance(new FileDescriptor[] { fd }, new int[] { SelectionKey.OP_WRITE });
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new IOException("cannot prepare poll(2): " + ex, ex);
-		}
-	}
-
-	/**
-	 * poll(2) without waiting. On AF_UNIX sockets Linux says writable while at most a
-	 * quarter of the send buffer is taken, so half the send buffer can then be written
-	 * without blocking.
-	 * @param question from {@link #writabilityQuestion}
-	 * @return whether the socket is writable now
-	 */
-	static boolean writable(Object question) throws IOException {
-		try {
-			int ready = (int) POLL.invoke(question, 0);
-			return ready > 0 && ((int[]) POLL_RESULTS.get(question))[0] != 0;
-		}
-		catch (IOException ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new IOException("poll(2) failed: " + ex, ex);
 		}
 	}
 

@@ -1,4 +1,4 @@
-package io.github.sidecarchannels.core.process;
+package io.github.sidecarchannels.core.transport;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -13,8 +13,9 @@ import org.newsclub.net.unix.AFUNIXSocketPair;
 
 /**
  * poll(2) over plain descriptors, taken from junixsocket's native library (2.11.1, the
- * version pinned for {@code core.transport.NativeSockets}): the JDK can only select
- * channels it created itself.
+ * version pinned for {@link NativeSockets}): the JDK can only select channels it created
+ * itself. Used for children's stderr and to ask whether a socket takes a write now. One
+ * thread at a time per instance.
  * <p>
  * Checked with a probe against 2.11.1: the interest ops are {@link SelectionKey} bits
  * ({@code OP_READ} becomes {@code POLLIN}); the ready ops come back the same way, with
@@ -23,11 +24,7 @@ import org.newsclub.net.unix.AFUNIXSocketPair;
  * overwrites the ready ops; a negative timeout waits for ever; an invalid
  * {@link FileDescriptor} in the set is skipped.
  */
-final class NativePoll {
-
-	static final String NATIVE_SOCKET = "org.newsclub.net.unix.NativeUnixSocket";
-
-	static final String POLL_FD = "org.newsclub.net.unix.AFSelector$PollFd";
+public final class NativePoll {
 
 	/** junixsocket's {@code AFSelectionKey.OP_INVALID}. */
 	private static final int OP_INVALID = 128;
@@ -42,8 +39,10 @@ final class NativePoll {
 		try {
 			// Loading a public class first makes junixsocket load its native library.
 			AFUNIXSocketPair.class.getName();
-			Class<?> nativeSocket = Class.forName(NATIVE_SOCKET, true, AFUNIXSocketPair.class.getClassLoader());
-			Class<?> pollFd = Class.forName(POLL_FD, true, AFUNIXSocketPair.class.getClassLoader());
+			Class<?> nativeSocket = Class.forName(TransportRuntimeHints.NATIVE_SOCKET, true,
+					AFUNIXSocketPair.class.getClassLoader());
+			Class<?> pollFd = Class.forName(TransportRuntimeHints.POLL_FD, true,
+					AFUNIXSocketPair.class.getClassLoader());
 			Method ensureSupported = nativeSocket.getDeclaredMethod("ensureSupported");
 			ensureSupported.setAccessible(true);
 			ensureSupported.invoke(null);
@@ -67,9 +66,17 @@ final class NativePoll {
 	/**
 	 * @param fds the descriptors to watch for input, end of file or hang-up
 	 */
-	NativePoll(FileDescriptor[] fds) {
+	public NativePoll(FileDescriptor[] fds) {
+		this(fds, SelectionKey.OP_READ);
+	}
+
+	/**
+	 * @param fds the descriptors to watch
+	 * @param interest what to watch them for, as {@link SelectionKey} bits
+	 */
+	NativePoll(FileDescriptor[] fds, int interest) {
 		int[] ops = new int[fds.length];
-		Arrays.fill(ops, SelectionKey.OP_READ);
+		Arrays.fill(ops, interest);
 		try {
 			this.pollFd = NEW_POLL_FD.newInstance(fds, ops);
 			this.readyOps = (int[]) READY_OPS.get(this.pollFd);
@@ -83,9 +90,23 @@ final class NativePoll {
 	 * Wait until at least one descriptor has input or is at its end.
 	 * @throws IOException if poll(2) fails
 	 */
-	void await() throws IOException {
+	public void await() throws IOException {
+		poll(-1);
+	}
+
+	/**
+	 * @param index a descriptor's place in the set
+	 * @return whether it takes a write now, asked without waiting
+	 * @throws IOException if poll(2) fails
+	 */
+	boolean writableNow(int index) throws IOException {
+		poll(0);
+		return (this.readyOps[index] & SelectionKey.OP_WRITE) != 0;
+	}
+
+	private void poll(int timeoutMillis) throws IOException {
 		try {
-			POLL.invoke(null, this.pollFd, -1);
+			POLL.invoke(null, this.pollFd, timeoutMillis);
 		}
 		catch (InvocationTargetException ex) {
 			if (ex.getCause() instanceof IOException io) {
@@ -102,7 +123,7 @@ final class NativePoll {
 	 * @param index a descriptor's place in the set
 	 * @return whether a read on it now returns at once (bytes, or -1 at the end)
 	 */
-	boolean readable(int index) {
+	public boolean readable(int index) {
 		return (this.readyOps[index] & (SelectionKey.OP_READ | OP_INVALID)) != 0;
 	}
 
