@@ -34,12 +34,12 @@ class SidecarWriterThreadTests {
 
 	@Test
 	void requestsAnsweredOneAtATimeNeedNoWriterThread() {
-		this.runner.withPropertyValues("sidecar.processes.quiet.command=cat").run((context) -> {
-			Sidecar sidecar = context.getBean("sidecar.quiet", Sidecar.class);
+		this.runner.withPropertyValues("sidecar.processes.oneatatime.command=cat").run((context) -> {
+			Sidecar sidecar = context.getBean("sidecar.oneatatime", Sidecar.class);
 			for (int i = 0; i < 50; i++) {
 				assertThat(sidecar.request("ping " + i, TIMEOUT).getPayload()).isEqualTo("ping " + i);
 			}
-			assertThat(threadNames()).contains("sidecar-quiet-reader").doesNotContain("sidecar-quiet-writer");
+			assertThat(threadNames()).contains("sidecar-oneatatime-reader").doesNotContain("sidecar-oneatatime-writer");
 		});
 	}
 
