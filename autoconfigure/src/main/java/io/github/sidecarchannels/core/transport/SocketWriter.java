@@ -160,16 +160,17 @@ public final class SocketWriter {
 	}
 
 	/**
-	 * Tell the writer something was queued: a waiting caller drains on its own thread;
-	 * otherwise the writer thread does. On the thread delivering a read's frames the
-	 * drain waits until the read is delivered, so replies sent from there coalesce.
+	 * Tell the writer something was queued: a waiting caller, or any sender of records,
+	 * drains on its own thread; otherwise the writer thread does. On the thread
+	 * delivering a read's frames the drain waits until the read is delivered, so replies
+	 * sent from there coalesce.
 	 */
 	void kick() {
 		if (Thread.currentThread() == this.deferringThread) {
 			this.deferred = true;
 			return;
 		}
-		if (WaitingCaller.isWaiting()) {
+		if (WaitingCaller.isWaiting() || !this.framing.coalesces()) {
 			drain();
 			return;
 		}
