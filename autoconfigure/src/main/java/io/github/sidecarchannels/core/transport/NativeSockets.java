@@ -148,7 +148,9 @@ public final class NativeSockets {
 	/**
 	 * send(2) from native memory. Unlike a {@code FileChannel} write it is not
 	 * interruptible, so an application thread that was interrupted cannot close the
-	 * socket by writing to it.
+	 * socket by writing to it. It blocks on a full socket: junixsocket 2.11.1 ignores its
+	 * {@code OPT_NON_BLOCKING} option here (checked), so callers ask {@link DirectRoom}
+	 * first.
 	 * @param fd the socket
 	 * @param bytes a direct buffer; its position advances by what was sent
 	 * @return the bytes sent
