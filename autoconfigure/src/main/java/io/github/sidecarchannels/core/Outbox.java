@@ -120,10 +120,21 @@ final class Outbox {
 			this.budget.release(message.size());
 			requireAccepting(message);
 		}
-		ChildConnection connection = this.writer.get();
-		if (connection != null) {
-			connection.kick();
+		kick();
+		return true;
+	}
+
+	/**
+	 * Queue end of input for the current child: once everything before it is written, its
+	 * socket is half-closed.
+	 * @param timeoutNanos how long to wait for room in the queue
+	 * @return false if the queue stayed full
+	 */
+	boolean endInput(long timeoutNanos) throws InterruptedException {
+		if (!offer(Outgoing.END_OF_INPUT, timeoutNanos)) {
+			return false;
 		}
+		kick();
 		return true;
 	}
 
@@ -146,6 +157,13 @@ final class Outbox {
 			return true;
 		}
 		return this.queue.offer(message, timeoutNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void kick() {
+		ChildConnection connection = this.writer.get();
+		if (connection != null) {
+			connection.kick();
+		}
 	}
 
 	private void kickNow() {

@@ -196,7 +196,7 @@ final class ProcessChild implements Supervisor.Child, SocketReader.Listener {
 			return;
 		}
 		try {
-			if (!this.connection.endInput(remaining(deadline))) {
+			if (!this.sidecar.outbox().endInput(remaining(deadline))) {
 				logger.warn("Sidecar '{}': the child did not read its pending input within stop-timeout", name());
 			}
 		}

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import io.github.sidecarchannels.core.concurrent.SidecarThreads;
 import io.github.sidecarchannels.core.framing.FrameDecoder;
@@ -16,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One child's connection: the socketpair, the thread that reads it and the writer that
- * drains the outbound queue onto it (on the senders' threads while the socket has room).
+ * drains the outbound queue onto it (on a waiting caller's thread, or its writer thread).
  * The outbound queue belongs to the sidecar and outlives the connection; what the writer
  * took from it but never wrote is handed back by {@link #stopWriter(Duration)}, in order,
  * for the next child; what it wrote but the child never read is told by {@link #unread()}
@@ -33,8 +32,6 @@ public final class ChildConnection implements SocketWriter.Listener {
 	private final Thread readerThread;
 
 	private final SocketWriter writer;
-
-	private final BlockingQueue<Outgoing> queue;
 
 	private final WrittenLog log;
 
@@ -61,7 +58,6 @@ public final class ChildConnection implements SocketWriter.Listener {
 		this.socket = socket;
 		Framing framing = settings.framing();
 		this.log = new WrittenLog(socket.capacityTowardsChild());
-		this.queue = queue;
 		this.writer = new SocketWriter(sidecarName, carryOver, queue, socket, framing, correlation, metrics, budget,
 				this.log, this);
 		SocketReader reader = new SocketReader(socket.channel(), !framing.coalesces(), settings.maxMessageSize(),
@@ -101,23 +97,6 @@ public final class ChildConnection implements SocketWriter.Listener {
 	 */
 	public void kickNow() {
 		this.writer.kickNow();
-	}
-
-	/**
-	 * Queue end of input: once everything before it is written, the socket is
-	 * half-closed.
-	 * @param timeoutNanos how long to wait for room in the queue
-	 * @return false if the queue stayed full
-	 */
-	public boolean endInput(long timeoutNanos) throws InterruptedException {
-		if (!this.queue.offer(Outgoing.END_OF_INPUT)) {
-			kickNow();
-			if (!this.queue.offer(Outgoing.END_OF_INPUT, timeoutNanos, TimeUnit.NANOSECONDS)) {
-				return false;
-			}
-		}
-		kick();
-		return true;
 	}
 
 	/**
