@@ -3,7 +3,6 @@ package io.github.sidecarchannels.core.process;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
@@ -83,7 +82,7 @@ public final class ChildStderr implements Closeable {
 	 * and let the poller read ours. Does nothing once closed.
 	 */
 	public synchronized void watch() {
-		closeQuietly(this.childEnd);
+		NativeSockets.closeQuietly(this.childEnd);
 		if (this.closeRequested || this.watched) {
 			return;
 		}
@@ -114,7 +113,7 @@ public final class ChildStderr implements Closeable {
 	public void close() {
 		boolean byPoller;
 		synchronized (this) {
-			closeQuietly(this.childEnd);
+			NativeSockets.closeQuietly(this.childEnd);
 			this.closeRequested = true;
 			byPoller = this.watched;
 		}
@@ -165,20 +164,8 @@ public final class ChildStderr implements Closeable {
 				this.lines.finish();
 			}
 			finally {
-				closeQuietly(this.ours);
+				NativeSockets.closeQuietly(this.ours);
 				this.drained.countDown();
-			}
-		}
-	}
-
-	private static void closeQuietly(FileDescriptor fd) {
-		// An ordinary close: junixsocket's would shut the socket down for the child too.
-		if (fd.valid()) {
-			try {
-				new FileOutputStream(fd).close();
-			}
-			catch (IOException ex) {
-				// Already closed.
 			}
 		}
 	}

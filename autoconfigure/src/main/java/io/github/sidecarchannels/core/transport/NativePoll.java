@@ -9,8 +9,6 @@ import java.lang.reflect.Method;
 import java.nio.channels.SelectionKey;
 import java.util.Arrays;
 
-import org.newsclub.net.unix.AFUNIXSocketPair;
-
 /**
  * poll(2) over plain descriptors, taken from junixsocket's native library (2.11.1, the
  * version pinned for {@link NativeSockets}): the JDK can only select channels it created
@@ -37,21 +35,11 @@ public final class NativePoll {
 
 	static {
 		try {
-			// Loading a public class first makes junixsocket load its native library.
-			AFUNIXSocketPair.class.getName();
-			Class<?> nativeSocket = Class.forName(TransportRuntimeHints.NATIVE_SOCKET, true,
-					AFUNIXSocketPair.class.getClassLoader());
-			Class<?> pollFd = Class.forName(TransportRuntimeHints.POLL_FD, true,
-					AFUNIXSocketPair.class.getClassLoader());
-			Method ensureSupported = nativeSocket.getDeclaredMethod("ensureSupported");
-			ensureSupported.setAccessible(true);
-			ensureSupported.invoke(null);
-			POLL = nativeSocket.getDeclaredMethod("poll", pollFd, int.class);
-			POLL.setAccessible(true);
-			NEW_POLL_FD = pollFd.getDeclaredConstructor(FileDescriptor[].class, int[].class);
-			NEW_POLL_FD.setAccessible(true);
-			READY_OPS = pollFd.getDeclaredField("rops");
-			READY_OPS.setAccessible(true);
+			Class<?> nativeSocket = NativeSockets.NATIVE_SOCKET;
+			Class<?> pollFd = Class.forName(TransportRuntimeHints.POLL_FD, true, nativeSocket.getClassLoader());
+			POLL = NativeSockets.accessible(nativeSocket.getDeclaredMethod("poll", pollFd, int.class));
+			NEW_POLL_FD = NativeSockets.accessible(pollFd.getDeclaredConstructor(FileDescriptor[].class, int[].class));
+			READY_OPS = NativeSockets.accessible(pollFd.getDeclaredField("rops"));
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			throw new ExceptionInInitializerError(new IllegalStateException(

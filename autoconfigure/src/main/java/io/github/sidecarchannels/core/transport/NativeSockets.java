@@ -1,9 +1,11 @@
 package io.github.sidecarchannels.core.transport;
 
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -11,6 +13,7 @@ import java.nio.ByteBuffer;
 
 import io.github.sidecarchannels.core.Transport;
 
+import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 
 /**
@@ -52,14 +55,15 @@ public final class NativeSockets {
 
 	private static final Method SET_INT_OPTION;
 
-	private static final Method AVAILABLE;
-
-	private static final MethodHandle AVAILABLE_NOW;
+	private static final MethodHandle AVAILABLE;
 
 	/** Only used where FIONREAD is missing and a peek stands in; Linux has FIONREAD. */
 	private static final ByteBuffer NO_PEEK = ByteBuffer.allocateDirect(0);
 
 	private static final MethodHandle SEND;
+
+	/** junixsocket's native socket class, its library loaded and checked. */
+	static final Class<?> NATIVE_SOCKET;
 
 	private static final int SOCK_STREAM;
 
@@ -73,6 +77,7 @@ public final class NativeSockets {
 					AFUNIXSocketPair.class.getClassLoader());
 			Method ensureSupported = accessible(nativeSocket.getDeclaredMethod("ensureSupported"));
 			ensureSupported.invoke(null);
+			NATIVE_SOCKET = nativeSocket;
 			SOCKET_PAIR = accessible(nativeSocket.getDeclaredMethod("socketPair", int.class, int.class,
 					FileDescriptor.class, FileDescriptor.class));
 			SHUTDOWN = accessible(nativeSocket.getDeclaredMethod("shutdown", FileDescriptor.class, int.class));
@@ -80,8 +85,9 @@ public final class NativeSockets {
 					nativeSocket.getDeclaredMethod("getSocketOptionInt", FileDescriptor.class, int.class));
 			SET_INT_OPTION = accessible(
 					nativeSocket.getDeclaredMethod("setSocketOptionInt", FileDescriptor.class, int.class, int.class));
-			AVAILABLE = accessible(nativeSocket.getDeclaredMethod("available", FileDescriptor.class, ByteBuffer.class));
-			AVAILABLE_NOW = MethodHandles.lookup().unreflect(AVAILABLE);
+			AVAILABLE = MethodHandles.lookup()
+				.unreflect(accessible(
+						nativeSocket.getDeclaredMethod("available", FileDescriptor.class, ByteBuffer.class)));
 			SEND = MethodHandles.lookup()
 				.unreflect(accessible(nativeSocket.getDeclaredMethod("send", FileDescriptor.class, ByteBuffer.class,
 						int.class, int.class, ByteBuffer.class, int.class, int.class,
@@ -135,7 +141,7 @@ public final class NativeSockets {
 	 */
 	static int unread(FileDescriptor fd) throws IOException {
 		try {
-			return (int) AVAILABLE_NOW.invoke(fd, NO_PEEK);
+			return (int) AVAILABLE.invoke(fd, NO_PEEK);
 		}
 		catch (IOException ex) {
 			throw ex;
@@ -171,6 +177,22 @@ public final class NativeSockets {
 		return sent;
 	}
 
+	/**
+	 * Close a descriptor the ordinary way and mark it invalid; never through junixsocket,
+	 * whose close shuts a socket down for the other process too.
+	 * @param fd a descriptor, or {@code null}; one already closed is left alone
+	 */
+	public static void closeQuietly(@Nullable FileDescriptor fd) {
+		if (fd != null && fd.valid()) {
+			try {
+				new FileOutputStream(fd).close();
+			}
+			catch (IOException ex) {
+				// Already closed.
+			}
+		}
+	}
+
 	private static Object call(Method method, Object... arguments) throws IOException {
 		try {
 			return method.invoke(null, arguments);
@@ -186,9 +208,9 @@ public final class NativeSockets {
 		}
 	}
 
-	private static Method accessible(Method method) {
-		method.setAccessible(true);
-		return method;
+	static <T extends AccessibleObject> T accessible(T member) {
+		member.setAccessible(true);
+		return member;
 	}
 
 	private static int constant(Class<?> type, String name) throws ReflectiveOperationException {

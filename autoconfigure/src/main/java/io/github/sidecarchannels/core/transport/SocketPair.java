@@ -219,8 +219,8 @@ public final class SocketPair implements Closeable {
 	 * dies.
 	 */
 	public void releaseChildEnd() {
-		closeQuietly(this.childDuplicate);
-		closeQuietly(this.childFd);
+		NativeSockets.closeQuietly(this.childDuplicate);
+		NativeSockets.closeQuietly(this.childFd);
 	}
 
 	/**
@@ -267,7 +267,7 @@ public final class SocketPair implements Closeable {
 	@Override
 	public void close() {
 		releaseChildEnd();
-		closeQuietly(this.witness);
+		NativeSockets.closeQuietly(this.witness);
 		if (this.parentFd.valid()) {
 			try {
 				NativeSockets.shutdown(this.parentFd, NativeSockets.SHUT_RDWR);
@@ -277,17 +277,6 @@ public final class SocketPair implements Closeable {
 			}
 		}
 		this.channel.close();
-	}
-
-	private static void closeQuietly(FileDescriptor fd) {
-		if (fd != null && fd.valid()) {
-			try {
-				new FileOutputStream(fd).close();
-			}
-			catch (IOException ex) {
-				// Already closed.
-			}
-		}
 	}
 
 	/**
@@ -325,7 +314,7 @@ public final class SocketPair implements Closeable {
 
 		@Override
 		public void close() {
-			closeQuietly(this.fd);
+			NativeSockets.closeQuietly(this.fd);
 		}
 
 	}
